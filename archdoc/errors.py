@@ -1,0 +1,45 @@
+"""The two kinds of failure archdoc reports: problems in the user's input, and its own bugs.
+
+Input problems are normal: they are reported as ``FILE:LINE:COLUMN: field: what is wrong``
+and the run goes on with the next spec. Internal errors say plainly that they are bugs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class InputProblem:
+    """One thing wrong with a spec file, at a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class SpecError(Exception):
+    """A spec cannot be used; carries every problem found in it, sorted by position."""
+
+    def __init__(self, problems: list[InputProblem]) -> None:
+        self.problems = tuple(sorted(set(problems)))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InternalError(Exception):
+    """A bug in archdoc itself, never the user's fault."""

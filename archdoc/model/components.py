@@ -1,0 +1,152 @@
+"""What each kind of component is: its fields, their types and defaults.
+
+These pydantic models are both the validation schema of a spec's components and the
+frozen records the topology holds. They check one component at a time; whether the ids
+a component names exist, and are of a fitting kind, is checked in ``archdoc.spec``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+ComponentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+Algorithm = Literal[
+    "round_robin", "weighted_round_robin", "least_connections", "source", "uri", "random", "first"
+]
+Role = Literal["primary", "replica"]
+Replication = Literal["async", "semi_sync", "sync"]
+ClusterMode = Literal["active_active", "active_passive"]
+Access = Literal["read", "write", "readwrite"]
+
+
+class SpecModel(BaseModel):
+    """Settings shared by every part of a spec: frozen, strict types, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+class _Component(SpecModel):
+    label: str | None = Field(None, description="Display name (default: the id).")
+    software: str | None = Field(
+        None, description="The software it runs: nginx, apache, haproxy, mysql, postgresql, redis, ..."
+    )
+
+
+class _Hosted(_Component):
+    host: ComponentId | None = Field(None, description="The id of the server this component runs on.")
+
+
+class Client(_Component):
+    """Users' browsers, where requests start."""
+
+    kind: Literal["client"]
+
+
+class Server(_Component):
+    """A machine, physical or virtual; other components name it as their host."""
+
+    kind: Literal["server"]
+    ip: str | None = Field(None, description="The server's IP address.")
+    public: bool = Field(False, description="Whether the server has a public address.")
+
+
+class LoadBalancer(_Hosted):
+    """Spreads requests over its backends, the targets of its links."""
+
+    kind: Literal["load_balancer"]
+    algorithm: Algorithm = "round_robin"
+
+
+class WebServer(_Hosted):
+    """Serves static content and passes dynamic requests on."""
+
+    kind: Literal["web_server"]
+
+
+class AppServer(_Hosted):
+    """Runs the application code."""
+
+    kind: Literal["app_server"]
+
+
+class AppFiles(_Hosted):
+    """The application's code base, deployed on a server."""
+
+    kind: Literal["app_files"]
+
+
+class Database(_Hosted):
+    """Stores the data; a replica copies its primary."""
+
+    kind: Literal["database"]
+    role: Role = "primary"
+    replica_of: ComponentId | None = Field(None, description="The database this replica copies.")
+    replication: Replication = "async"
+
+
+class Cache(_Hosted):
+    """An in-memory store such as redis or memcached."""
+
+    kind: Literal["cache"]
+
+
+class Firewall(_Hosted):
+    """Filters the traffic of what it protects."""
+
+    kind: Literal["firewall"]
+    protects: list[ComponentId] = Field(
+        default_factory=list,
+        description="Server ids, or ids of components with no host. A firewall with a host "
+        "and nothing listed here protects its host.",
+    )
+
+
+class Monitoring(_Hosted):
+    """An agent that collects metrics and logs and ships them."""
+
+    kind: Literal["monitoring"]
+    to: str | None = Field(None, description="Where it ships the data (a service's name).")
+    for_: list[ComponentId] = Field(
+        default_factory=list,
+        alias="for",
+        description="Ids of components with no host that it watches (otherwise it watches its host).",
+    )
+
+
+class Certificate(_Hosted):
+    """A TLS certificate, installed on its host or held for a component or cluster."""
+
+    kind: Literal["certificate"]
+    domain: str | None = None
+    issuer: str | None = None
+    for_: ComponentId | None = Field(None, alias="for", description="A component or cluster id.")
+
+
+class Cluster(_Component):
+    """Components of one kind that answer as one address."""
+
+    kind: Literal["cluster"]
+    members: list[ComponentId] = Field(min_length=2, description="Two or more ids of one kind.")
+    mode: ClusterMode = Field(
+        description="active_active: every member takes traffic; active_passive: the first "
+        "member is active and the others stand by."
+    )
+    vip: str | None = Field(None, description="The floating (virtual) address.")
+
+
+Component = Annotated[
+    Union[
+        Client, Server, LoadBalancer, WebServer, AppServer, AppFiles, Database, Cache,
+        Firewall, Monitoring, Certificate, Cluster,
+    ],
+    Field(discriminator="kind"),
+]
+
+KINDS: tuple[str, ...] = (
+    "client", "server", "load_balancer", "web_server", "app_server", "app_files", "database",
+    "cache", "firewall", "monitoring", "certificate", "cluster",
+)

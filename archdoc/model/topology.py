@@ -1,0 +1,269 @@
+"""The topology: a validated spec as a frozen graph, with the queries rules ask of it.
+
+Terms follow FORMAT.md. A *link* is one (from, to) pair as the spec wrote it, where either
+end may be a cluster. A *flow* is a link at member level: a link to or from a cluster
+becomes one flow per member. Queries are computed once, on first use.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from archdoc.model.components import Access, Certificate, Cluster, Component, Database, Firewall, Monitoring
+
+ENCRYPTED_PROTOCOLS = frozenset({"https", "tls"})
+SERVE_KINDS = ("app_server", "web_server")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One directed flow of requests between two ids (components or clusters)."""
+
+    source: str
+    target: str
+    protocol: str
+    port: int | None = None
+    access: Access | None = None  # set on links into databases (default readwrite), else None
+    backup: bool = False
+    encrypted: bool = False
+    label: str | None = None
+    entry: int = 0  # the index of the spec's `links` entry this pair came from
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A link at member level: both ends are components, never clusters."""
+
+    source: str
+    target: str
+    link: Link
+
+
+@dataclass(frozen=True)
+class DnsRecord:
+    name: str
+    type: str
+    to: str
+    component: str | None = None  # set when `to` names a component or cluster
+
+    def fqdn(self, domain: str | None) -> str:
+        if not domain or self.name in ("", "@"):
+            return domain or self.name
+        return f"{self.name}.{domain}"
+
+
+@dataclass(frozen=True)
+class Topology:
+    """A design, validated: its components, links and DNS records, and graph queries."""
+
+    title: str
+    components: Mapping[str, Component]
+    links: tuple[Link, ...] = ()
+    description: str | None = None
+    domain: str | None = None
+    dns: tuple[DnsRecord, ...] = ()
+    file: str = "<spec>"
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # component id -> line, column
+
+    # --- components -----------------------------------------------------------------
+    def kind(self, component_id: str) -> str:
+        return self.components[component_id].kind
+
+    def label(self, component_id: str) -> str:
+        return self.components[component_id].label or component_id
+
+    def of_kind(self, *kinds: str) -> tuple[str, ...]:
+        return tuple(i for i, c in self.components.items() if c.kind in kinds)
+
+    def host_of(self, component_id: str) -> str | None:
+        return getattr(self.components[component_id], "host", None)
+
+    @cached_property
+    def hosted_on(self) -> Mapping[str, tuple[str, ...]]:
+        """Server id -> the components whose host it is, in spec order."""
+        hosted: dict[str, list[str]] = {s: [] for s in self.of_kind("server")}
+        for component_id in self.components:
+            host = self.host_of(component_id)
+            if host is not None:
+                hosted[host].append(component_id)
+        return {server: tuple(ids) for server, ids in hosted.items()}
+
+    @cached_property
+    def clients(self) -> tuple[str, ...]:
+        return self.of_kind("client")
+
+    # --- clusters -------------------------------------------------------------------
+    def members(self, component_id: str) -> tuple[str, ...]:
+        """A cluster's members, active member first; any other id stands for itself."""
+        component = self.components[component_id]
+        return tuple(component.members) if isinstance(component, Cluster) else (component_id,)
+
+    @cached_property
+    def clusters_of(self) -> Mapping[str, tuple[str, ...]]:
+        """Component id -> the clusters it is a member of."""
+        clusters: dict[str, list[str]] = {}
+        for cluster_id in self.of_kind("cluster"):
+            for member in self.members(cluster_id):
+                clusters.setdefault(member, []).append(cluster_id)
+        return {member: tuple(ids) for member, ids in clusters.items()}
+
+    # --- links and flows ------------------------------------------------------------
+    @cached_property
+    def flows(self) -> tuple[Flow, ...]:
+        return tuple(
+            Flow(source, target, link)
+            for link in self.links
+            for source in self.members(link.source)
+            for target in self.members(link.target)
+        )
+
+    @cached_property
+    def flows_from(self) -> Mapping[str, tuple[Flow, ...]]:
+        return _group(self.flows, lambda flow: flow.source)
+
+    @cached_property
+    def flows_into(self) -> Mapping[str, tuple[Flow, ...]]:
+        return _group(self.flows, lambda flow: flow.target)
+
+    @cached_property
+    def linked(self) -> frozenset[str]:
+        """Components that appear in a link, at either end (clusters expanded)."""
+        return frozenset(f.source for f in self.flows) | frozenset(f.target for f in self.flows)
+
+    @cached_property
+    def client_flows(self) -> tuple[Flow, ...]:
+        """What clients link to: flows from a client, a firewall on the way seen through.
+
+        A firewall in links is a hop: a flow from a client into it counts as a flow into
+        each component the firewall links to (through further firewalls too). Each result
+        keeps the client's own link, whose protocol is what the users' traffic uses.
+        """
+        result: list[Flow] = []
+        for client in self.clients:
+            for first in self.flows_from.get(client, ()):
+                for target in self._through_firewalls(first.target):
+                    result.append(Flow(client, target, first.link))
+        return tuple(dict.fromkeys(result))
+
+    def _through_firewalls(self, component_id: str) -> list[str]:
+        if self.kind(component_id) != "firewall":
+            return [component_id]
+        seen, beyond, queue = {component_id}, [], deque([component_id])
+        while queue:
+            for flow in self.flows_from.get(queue.popleft(), ()):
+                if flow.target in seen:
+                    continue
+                seen.add(flow.target)
+                (queue if self.kind(flow.target) == "firewall" else beyond).append(flow.target)
+        return beyond
+
+    # --- reachability ---------------------------------------------------------------
+    def reach(self, starts: Iterable[str], failed: frozenset[str] = frozenset(),
+              stop_at_kinds: tuple[str, ...] = ()) -> set[str]:
+        """Components reachable from ``starts`` along flows, never entering a failed
+        component, and not going past (but still reaching) components of ``stop_at_kinds``."""
+        origins = {s for s in starts if s not in failed}
+        seen, queue = set(origins), deque(origins)
+        while queue:
+            current = queue.popleft()
+            if current not in origins and self.kind(current) in stop_at_kinds:
+                continue
+            for flow in self.flows_from.get(current, ()):
+                if flow.target not in seen and flow.target not in failed:
+                    seen.add(flow.target)
+                    queue.append(flow.target)
+        return seen
+
+    @cached_property
+    def reachable(self) -> frozenset[str]:
+        """Components a path of links leads to from a client (clients included)."""
+        return frozenset(self.reach(self.clients))
+
+    # --- failure units --------------------------------------------------------------
+    def failure_unit(self, component_id: str) -> str | None:
+        """The unit whose failure takes this component down: its host, or itself when it
+        has no host and appears in a link. Clients and clusters belong to no unit."""
+        component = self.components[component_id]
+        if component.kind in ("client", "cluster"):
+            return None
+        host = self.host_of(component_id)
+        if host is not None:
+            return host
+        if component.kind == "server" or component_id in self.linked:
+            return component_id
+        return None
+
+    @cached_property
+    def failure_units(self) -> tuple[str, ...]:
+        """Every server, and every component with no host that appears in a link."""
+        return tuple(i for i in self.components if self.failure_unit(i) == i)
+
+    def on_unit(self, unit: str) -> tuple[str, ...]:
+        """The components a unit's failure takes down."""
+        if self.kind(unit) == "server":
+            return (unit,) + self.hosted_on[unit]
+        return (unit,)
+
+    # --- protection, monitoring, certificates ---------------------------------------
+    @cached_property
+    def firewalled(self) -> frozenset[str]:
+        """Units a firewall `protects` (or hosts, when it lists nothing)."""
+        protected: set[str] = set()
+        for firewall in self.components.values():
+            if isinstance(firewall, Firewall):
+                protected.update(firewall.protects or ([firewall.host] if firewall.host else []))
+        return frozenset(protected)
+
+    @cached_property
+    def exposed(self) -> frozenset[str]:
+        """Components that clients reach along some path with no firewall on it."""
+        return frozenset(self.reach(self.clients, stop_at_kinds=("firewall",))) - set(self.clients) - set(
+            self.of_kind("firewall")
+        )
+
+    def is_protected(self, unit: str) -> bool:
+        """Protected: a firewall protects it, or every path from the clients to it
+        (to anything on it, for a server) passes through a firewall."""
+        if unit in self.firewalled:
+            return True
+        return not any(component in self.exposed for component in self.on_unit(unit))
+
+    @cached_property
+    def monitored(self) -> frozenset[str]:
+        """Servers that host a monitoring agent, and hostless components one names in `for`."""
+        watched: set[str] = set()
+        for agent in self.components.values():
+            if isinstance(agent, Monitoring):
+                if agent.host:
+                    watched.add(agent.host)
+                watched.update(agent.for_)
+        return frozenset(watched)
+
+    def has_certificate(self, component_id: str) -> bool:
+        """A certificate is on its server, or held `for` it or for a cluster it is in."""
+        server = component_id if self.kind(component_id) == "server" else self.host_of(component_id)
+        holders = {component_id, *self.clusters_of.get(component_id, ())}
+        return any(
+            (server is not None and cert.host == server) or cert.for_ in holders
+            for cert in self.components.values()
+            if isinstance(cert, Certificate)
+        )
+
+    # --- databases ------------------------------------------------------------------
+    def is_replica(self, component_id: str) -> bool:
+        component = self.components[component_id]
+        return isinstance(component, Database) and component.role == "replica"
+
+    def is_database_cluster(self, component_id: str) -> bool:
+        component = self.components[component_id]
+        return isinstance(component, Cluster) and self.kind(component.members[0]) == "database"
+
+
+def _group(flows: Iterable[Flow], key: object) -> Mapping[str, tuple[Flow, ...]]:
+    grouped: dict[str, list[Flow]] = {}
+    for flow in flows:
+        grouped.setdefault(key(flow), []).append(flow)  # type: ignore[operator]
+    return {k: tuple(v) for k, v in grouped.items()}

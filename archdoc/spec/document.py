@@ -1,0 +1,77 @@
+"""The shape of a spec file above the components: the header, DNS records and links.
+
+``SpecDocument`` is the whole format in one model; ``archdoc schema`` prints its JSON
+Schema. Validation itself goes part by part (see ``validate``), so that one bad
+component does not hide the problems of the others.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
+
+from archdoc.model.components import Access, Component, ComponentId, SpecModel
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+IdOrIds = Annotated[
+    list[ComponentId],
+    BeforeValidator(_one_or_many),
+    Field(min_length=1),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]{0,62}$"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            ]
+        }
+    ),
+]
+
+
+class DnsEntry(SpecModel):
+    """A DNS record of the site's domain."""
+
+    name: str = Field(description="The record's name: www, @, api, ...")
+    type: Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z]+$")] = Field(
+        description="A, AAAA, CNAME, ..."
+    )
+    to: str = Field(description="A component id (server, load balancer, cluster), an address or a host name.")
+
+
+class LinkEntry(SpecModel):
+    """Directed flows of requests: one link per (from, to) pair."""
+
+    from_: IdOrIds = Field(alias="from")
+    to: IdOrIds
+    protocol: Annotated[str, StringConstraints(to_lower=True, pattern=r"^[A-Za-z][A-Za-z0-9+._-]*$")] = Field(
+        description="http, https, tcp, tls, mysql, postgresql, redis, dns, ssh, ..."
+    )
+    port: int | None = Field(None, ge=1, le=65535)
+    access: Access | None = Field(None, description="Links into a database: read, write or readwrite (default).")
+    backup: bool = Field(False, description="The target takes traffic only when the others are down.")
+    tls: bool = Field(False, description="The link runs over TLS (https and tls imply it).")
+    label: str | None = None
+
+
+class Header(SpecModel):
+    """The top-level fields; components and links are validated one by one afterwards."""
+
+    archdoc: Literal[1] = Field(description="The format version.")
+    title: Annotated[str, StringConstraints(min_length=1)]
+    description: str | None = Field(None, description="Plain text, never markup.")
+    domain: str | None = Field(None, description="The site's domain name.")
+    dns: list[DnsEntry] = Field(default_factory=list)
+    components: dict[str, Any]
+    links: list[Any] = Field(default_factory=list)
+
+
+class SpecDocument(Header):
+    """An archdoc spec, version 1."""
+
+    components: dict[ComponentId, Component] = Field(description="Component id -> component.")  # type: ignore[assignment]
+    links: list[LinkEntry] = Field(default_factory=list)  # type: ignore[assignment]

@@ -1,0 +1,113 @@
+"""Pydantic's validation errors, said the way a spec's author needs to hear them.
+
+Each error becomes an InputProblem at the position of the field it is about: the key
+for an unknown field, the enclosing mapping for a missing one, the value otherwise.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from archdoc.errors import InputProblem
+from archdoc.spec.yaml_source import FieldPath, SourceMap, dotted
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+ID_RULE = "an id is 1 to 63 lower-case letters, digits, '-' or '_', starting with a letter or a digit"
+
+
+def describe(value: Any) -> str:
+    """A short, quoted description of a value, for messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _existing(raw: Any, loc: tuple[Any, ...]) -> FieldPath:
+    """The longest prefix of a pydantic location that exists in the raw document."""
+    path: list[str | int] = []
+    node = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+        path.append(part)
+    return tuple(path)
+
+
+def problems_from(error: ValidationError, source: SourceMap, prefix: FieldPath, raw: Any,
+                  model: type[BaseModel] | None = None, kinds: Iterable[str] = ()) -> list[InputProblem]:
+    """Translate a pydantic ValidationError about ``raw`` (found at ``prefix``) into problems.
+
+    ``model`` names the fields that were allowed, for "did you mean" hints; ``kinds``
+    are the tags of a discriminated union, which pydantic puts into error locations.
+    """
+    kinds = set(kinds)
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc = tuple(detail["loc"])
+        if loc and loc[0] in kinds:  # drop the union tag: ('server', 'ip') -> ('ip',)
+            loc = loc[1:]
+        # Point at what exists in the file (an unknown key, the mapping missing a field),
+        # but name the field the error is about.
+        at = prefix + _existing(raw, loc)
+        line, column = source.position(at, prefer_key=detail["type"] == "extra_forbidden")
+        problems.append(InputProblem(source.file, line, column, dotted(prefix + loc), _message(detail, model)))
+    return problems
+
+
+def _message(detail: ErrorDetails, model: type[BaseModel] | None) -> str:
+    kind, loc, value = detail["type"], detail["loc"], detail.get("input")
+    ctx = detail.get("ctx") or {}
+    name = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind == "extra_forbidden":
+        hint = did_you_mean(name, field_names(model)) if model else ""
+        return f"unknown field '{name}'{hint}"
+    if kind == "union_tag_invalid":
+        tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+        return f"unknown kind {describe(ctx.get('tag'))}{did_you_mean(str(ctx.get('tag')), tags)}; the kinds are: {', '.join(tags)}"
+    if kind == "union_tag_not_found":
+        return "missing required field 'kind'"
+    if kind == "literal_error":
+        return f"{describe(value)} is not allowed here; expected {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch" and "a-z0-9_-" in str(ctx.get("pattern", "")):
+        return f"{describe(value)} is not a valid id: {ID_RULE}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {describe(value)}"
+    if kind == "too_short" and name == "members":
+        return "a cluster needs two or more members"
+    return detail["msg"][0].lower() + detail["msg"][1:]

@@ -1,0 +1,275 @@
+"""Validate a parsed spec and build its topology, reporting every problem at once.
+
+Validation goes part by part: the header, then each component, then each link, then
+the ids they name. A component that fails its own checks still counts as existing (with
+its kind, when that is readable), so one typo does not cascade into "unknown id" errors.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from archdoc.errors import InputProblem, SpecError
+from archdoc.model.components import (
+    ID_PATTERN, KINDS, Certificate, Cluster, Component, Database, Firewall, Monitoring,
+)
+from archdoc.model.topology import ENCRYPTED_PROTOCOLS, DnsRecord, Link, Topology
+from archdoc.spec.document import DnsEntry, Header, LinkEntry
+from archdoc.spec.messages import ID_RULE, did_you_mean, problems_from
+from archdoc.spec.yaml_source import FieldPath, SourceMap
+
+_COMPONENT = TypeAdapter(Component)
+_MODELS = {model.model_fields["kind"].annotation.__args__[0]: model  # type: ignore[union-attr]
+           for model in Component.__origin__.__args__}  # type: ignore[attr-defined]
+_ID = re.compile(ID_PATTERN)
+
+# Kinds a field may name. None: any kind.
+DNS_TARGET_KINDS = ("server", "load_balancer", "cluster")
+NOT_IN_LINKS = ("certificate", "cluster")  # clusters are expanded before this check
+
+
+def article(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+class _Checker:
+    """Collects the problems of one spec and builds its topology when there are none."""
+
+    def __init__(self, raw: dict[str, Any], source: SourceMap) -> None:
+        self.raw = raw
+        self.source = source
+        self.problems: list[InputProblem] = []
+        self.components: dict[str, Component] = {}
+        self.kinds: dict[str, str] = {}  # every id the spec defines -> its kind ("" if unreadable)
+
+    def problem(self, path: FieldPath, message: str, prefer_key: bool = False) -> None:
+        self.problems.append(self.source.problem(path, message, prefer_key))
+
+    # --- parts ----------------------------------------------------------------------
+    def header(self) -> Header | None:
+        try:
+            return Header.model_validate(self.raw)
+        except ValidationError as error:
+            self.problems += problems_from(error, self.source, (), self.raw, Header)
+            return None
+
+    def component_parts(self, raw_components: Any) -> None:
+        if not isinstance(raw_components, dict):
+            return
+        for component_id, body in raw_components.items():
+            path: FieldPath = ("components", component_id)
+            kind = body.get("kind") if isinstance(body, dict) else None
+            self.kinds[component_id] = kind if kind in KINDS else ""
+            if not _ID.match(component_id):
+                self.problem(path, f"'{component_id}' is not a valid id: {ID_RULE}", prefer_key=True)
+            try:
+                self.components[component_id] = _COMPONENT.validate_python(body)
+            except ValidationError as error:
+                self.problems += problems_from(error, self.source, path, body, _MODELS.get(kind), KINDS)
+
+    def link_parts(self, raw_links: Any) -> list[tuple[int, LinkEntry]]:
+        entries = []
+        for index, body in enumerate(raw_links if isinstance(raw_links, list) else []):
+            try:
+                entries.append((index, LinkEntry.model_validate(body)))
+            except ValidationError as error:
+                self.problems += problems_from(error, self.source, ("links", index), body, LinkEntry)
+        return entries
+
+    # --- references -----------------------------------------------------------------
+    def refer(self, path: FieldPath, ref: str, kinds: tuple[str, ...] | None, what: str) -> bool:
+        """Check that ``ref`` names a component of one of ``kinds``; True when it does."""
+        if ref not in self.kinds:
+            self.problem(path, f"unknown id '{ref}'{did_you_mean(ref, self.kinds)}")
+            return False
+        kind = self.kinds[ref]
+        if kinds is not None and kind and kind not in kinds:
+            self.problem(path, f"'{ref}' is {article(kind)}, but {what}")
+            return False
+        return True
+
+    def references(self) -> None:
+        for component_id, component in self.components.items():
+            path: FieldPath = ("components", component_id)
+            host = getattr(component, "host", None)
+            if host is not None:
+                self.refer(path + ("host",), host, ("server",), "a host must be a server")
+            if isinstance(component, Database):
+                self.database(path, component)
+            elif isinstance(component, Firewall):
+                for i, ref in enumerate(component.protects):
+                    self.hostless(path + ("protects", i), ref, "a firewall protects",
+                                  "protect the server it runs on")
+            elif isinstance(component, Monitoring):
+                for i, ref in enumerate(component.for_):
+                    at = path + ("for", i)
+                    if self.kinds.get(ref) == "server":
+                        self.problem(at, f"'{ref}' is a server: an agent watches a server by running "
+                                     f"on it; write host: {ref}")
+                    else:
+                        self.hostless(at, ref, "an agent watches", "give the agent that host")
+            elif isinstance(component, Certificate) and component.for_ is not None:
+                self.refer(path + ("for",), component.for_, None, "")
+            elif isinstance(component, Cluster):
+                self.cluster(path, component)
+        self.replica_cycles()
+
+    def hostless(self, path: FieldPath, ref: str, verb: str, fix: str) -> None:
+        if not self.refer(path, ref, None, ""):
+            return
+        host = getattr(self.components.get(ref), "host", None)
+        if host is not None:
+            self.problem(path, f"'{ref}' runs on server '{host}'; {verb} a server, or a component "
+                         f"with no host: {fix} ('{host}')")
+
+    def database(self, path: FieldPath, db: Database) -> None:
+        if db.role == "replica" and db.replica_of is None:
+            self.problem(path, "a replica needs 'replica_of': the database it copies")
+        if db.role == "primary" and db.replica_of is not None:
+            self.problem(path + ("replica_of",), "only a replica copies another database; add 'role: replica'")
+        if db.replica_of is not None:
+            self.refer(path + ("replica_of",), db.replica_of, ("database",), "replica_of must name a database")
+
+    def cluster(self, path: FieldPath, cluster: Cluster) -> None:
+        kinds = set()
+        for i, member in enumerate(cluster.members):
+            if cluster.members.index(member) != i:
+                self.problem(path + ("members", i), f"'{member}' is listed twice")
+            elif self.refer(path + ("members", i), member, None, ""):
+                kinds.add(self.kinds[member])
+                if self.kinds[member] in ("cluster", "client", "certificate"):
+                    self.problem(path + ("members", i),
+                                 f"'{member}' is {article(self.kinds[member])}, which cannot be a cluster member")
+        kinds.discard("")
+        if len(kinds) > 1:
+            self.problem(path + ("members",), f"cluster members must be of one kind, not {', '.join(sorted(kinds))}")
+
+    def replica_cycles(self) -> None:
+        parent = {i: c.replica_of for i, c in self.components.items()
+                  if isinstance(c, Database) and c.replica_of in self.components}
+        reported: set[str] = set()
+        for start in parent:
+            chain, current = [], start
+            while current in parent and current not in chain:
+                chain.append(current)
+                current = parent[current]
+            if current in chain and current not in reported:
+                cycle = chain[chain.index(current):]
+                reported.update(cycle)
+                self.problem(("components", current, "replica_of"),
+                             "replica_of goes round in a cycle (" + " -> ".join(cycle + [current]) +
+                             "); one of them must be the primary")
+
+    def dns(self, header: Header) -> list[DnsRecord]:
+        records = []
+        for i, entry in enumerate(header.dns):
+            path: FieldPath = ("dns", i, "to")
+            component = self.dns_target(path, entry)
+            records.append(DnsRecord(entry.name, entry.type, entry.to, component))
+        return records
+
+    def dns_target(self, path: FieldPath, entry: DnsEntry) -> str | None:
+        target = entry.to
+        if target in self.kinds:
+            self.refer(path, target, DNS_TARGET_KINDS, "a DNS record points at a server, a load balancer or a cluster")
+            return target
+        try:
+            address = ipaddress.ip_address(target)
+        except ValueError:
+            address = None
+        if entry.type == "CNAME" and address is not None:
+            self.problem(path, f"a CNAME names another host name and can never point at an IP address "
+                         f"({target}); use an A record (AAAA for IPv6)")
+        elif entry.type == "A" and not isinstance(address, ipaddress.IPv4Address):
+            hint = did_you_mean(target, self.kinds)
+            self.problem(path, f"an A record points at an IPv4 address or a component id, not {target!r}{hint}")
+        elif entry.type == "AAAA" and not isinstance(address, ipaddress.IPv6Address):
+            self.problem(path, f"an AAAA record points at an IPv6 address or a component id, not {target!r}")
+        elif address is None and "." not in target and _ID.match(target):
+            self.problem(path, f"unknown id '{target}'{did_you_mean(target, self.kinds)}")
+        return None
+
+    def links(self, entries: list[tuple[int, LinkEntry]]) -> list[Link]:
+        links: list[Link] = []
+        first_seen: dict[tuple[str, str], int] = {}
+        for index, entry in entries:
+            path: FieldPath = ("links", index)
+            ends = {}
+            for end, ids in (("from", entry.from_), ("to", entry.to)):
+                ends[end] = [ref for j, ref in enumerate(ids) if self.link_end(path + (end, j), ref)]
+            for source in ends["from"]:
+                for target in ends["to"]:
+                    pair = (source, target)
+                    if source == target:
+                        self.problem(path, f"a link from '{source}' to itself")
+                    elif pair in first_seen:
+                        self.problem(path, f"the link from '{source}' to '{target}' is already given in "
+                                     f"links[{first_seen[pair]}]; give each pair once")
+                    else:
+                        first_seen[pair] = index
+                        links.append(self.link(index, entry, source, target))
+        return links
+
+    def link_end(self, path: FieldPath, ref: str) -> bool:
+        if not self.refer(path, ref, None, ""):
+            return False
+        if self.kinds[ref] == "certificate":
+            self.problem(path, f"'{ref}' is a certificate; link to the component that holds it")
+            return False
+        return True
+
+    def link(self, index: int, entry: LinkEntry, source: str, target: str) -> Link:
+        into_database = self.is_database(target)
+        if entry.access is not None and not into_database:
+            self.problem(("links", index, "access"), f"access applies to links into a database, and "
+                         f"'{target}' is {article(self.kinds[target] or 'component')}")
+        return Link(
+            source=source,
+            target=target,
+            protocol=entry.protocol,
+            port=entry.port,
+            access=(entry.access or "readwrite") if into_database else None,
+            backup=entry.backup,
+            encrypted=entry.tls or entry.protocol in ENCRYPTED_PROTOCOLS,
+            label=entry.label,
+            entry=index,
+        )
+
+    def is_database(self, component_id: str) -> bool:
+        component = self.components.get(component_id)
+        if isinstance(component, Cluster):
+            return self.kinds.get(component.members[0]) == "database"
+        return self.kinds.get(component_id) == "database"
+
+
+def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
+    """Validate a parsed spec and return its topology; raises SpecError with every problem."""
+    checker = _Checker(raw, source)
+    header = checker.header()
+    checker.component_parts(raw.get("components"))
+    entries = checker.link_parts(raw.get("links"))
+    checker.references()
+    dns = checker.dns(header) if header else []
+    links = checker.links(entries)
+    if checker.problems or header is None:
+        raise SpecError(checker.problems)
+    positions: Mapping[str, tuple[int, int]] = {
+        component_id: source.position(("components", component_id), prefer_key=True)
+        for component_id in checker.components
+    }
+    return Topology(
+        title=header.title,
+        description=header.description,
+        domain=header.domain,
+        dns=tuple(dns),
+        components=MappingProxyType(checker.components),
+        links=tuple(links),
+        file=source.file,
+        positions=MappingProxyType(dict(positions)),
+    )

@@ -1,0 +1,274 @@
+"""Read a spec file into plain Python values, remembering where each one stood.
+
+libyaml's C parser does the parsing; this module turns its event stream into dicts,
+lists and scalars. Working from events rather than PyYAML's constructors lets us
+
+* keep the line and column of every key and value, for ``FILE:LINE:COLUMN`` messages;
+* refuse aliases and tags where they stand, before anything is expanded;
+* read scalars by the YAML 1.2 core schema, so ``on``, ``yes`` and ``no`` stay strings;
+* report every duplicate key, and bound nesting depth without recursion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from archdoc.errors import InputProblem, SpecError
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+FieldPath = tuple[str | int, ...]
+Position = tuple[int, int]  # 1-based line and column
+
+# The YAML 1.2 core schema, for plain (unquoted) scalars only.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT_DEC = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+def resolve_plain_scalar(text: str) -> Any:
+    """The value of an unquoted scalar under the YAML 1.2 core schema."""
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT_DEC.match(text):
+        return int(text)
+    if _INT_OCT.match(text):
+        return int(text[2:], 8)
+    if _INT_HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a document stands in its file."""
+
+    file: str
+    values: dict[FieldPath, Position] = field(default_factory=dict)
+    keys: dict[FieldPath, Position] = field(default_factory=dict)
+
+    def position(self, path: FieldPath, prefer_key: bool = False) -> Position:
+        """The position of ``path``, or of its nearest ancestor that exists in the file."""
+        while True:
+            if prefer_key and path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def problem(self, path: FieldPath, message: str, prefer_key: bool = False) -> InputProblem:
+        line, column = self.position(path, prefer_key)
+        return InputProblem(self.file, line, column, dotted(path), message)
+
+
+def dotted(path: FieldPath) -> str:
+    """``('links', 2, 'to')`` -> ``links[2].to``: the field path as users read it."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being filled while events arrive."""
+
+    value: dict[str, Any] | list[Any]
+    path: FieldPath
+    pending_key: str | None = None  # mappings: the key whose value comes next
+    index: int = 0  # sequences: the index of the next item
+
+
+# Stands for a key whose value is parsed but dropped: a duplicate, an alias or a complex key.
+_DROPPED = "\x00dropped"
+
+
+class _Builder:
+    """Turns parser events into values, recording positions and problems."""
+
+    def __init__(self, name: str) -> None:
+        self.source = SourceMap(name)
+        self.problems: list[InputProblem] = []
+        self.stack: list[_Open] = []
+        self.root: Any = None
+        self.skip_depth = 0  # >0 while inside a collection nested past MAX_DEPTH
+
+    def report(self, mark: Any, path: FieldPath, message: str) -> None:
+        line, column = _position(mark)
+        self.problems.append(InputProblem(self.source.file, line, column, dotted(path), message))
+
+    def next_path(self) -> FieldPath | None:
+        """The path of the value about to arrive, or None when a mapping key comes next."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            return top.path + (top.index,)
+        if top.pending_key is None:
+            return None
+        return top.path + (top.pending_key,)
+
+    def place(self, value: Any) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            top.value.append(value)
+            top.index += 1
+            return
+        if top.pending_key != _DROPPED:
+            assert top.pending_key is not None
+            top.value[top.pending_key] = value
+        top.pending_key = None
+
+    def record(self, path: FieldPath, mark: Any) -> None:
+        if _DROPPED not in path:
+            self.source.values[path] = _position(mark)
+
+    def key(self, event: Any) -> None:
+        top = self.stack[-1]
+        key_path = top.path + (event.value,)
+        if key_path in self.source.keys:
+            first_line = self.source.keys[key_path][0]
+            self.report(event.start_mark, key_path,
+                        f"duplicate key '{event.value}' (first given on line {first_line})")
+            top.pending_key = _DROPPED
+        else:
+            if _DROPPED not in key_path:
+                self.source.keys[key_path] = _position(event.start_mark)
+            top.pending_key = event.value
+
+    def event(self, event: Any) -> None:
+        kind = type(event)
+        opens = kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        closes = kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        if self.skip_depth:
+            self.skip_depth += 1 if opens else -1 if closes else 0
+            if not self.skip_depth:
+                self.place(None)
+            return
+        if closes:
+            self.place(self.stack.pop().value)
+            return
+        path = self.next_path()
+        where = path if path is not None else self.stack[-1].path
+        if getattr(event, "tag", None) is not None:
+            self.report(event.start_mark, where, f"tags ({event.tag}) are not allowed; write plain values")
+        if kind is yaml.AliasEvent:
+            self.report(event.start_mark, where, f"aliases (*{event.anchor}) are not allowed; write the value out")
+            if path is None:
+                self.stack[-1].pending_key = _DROPPED
+            else:
+                self.place(None)
+            return
+        if kind is yaml.ScalarEvent:
+            if path is None:
+                self.key(event)
+                return
+            plain = not event.style and event.implicit[0]  # libyaml gives plain scalars the style ""
+            self.record(path, event.start_mark)
+            self.place(resolve_plain_scalar(event.value) if plain else event.value)
+            return
+        # A mapping or a sequence starts.
+        if path is None:
+            self.report(event.start_mark, where, "a mapping key must be a plain value, not a mapping or a list")
+            self.stack[-1].pending_key = _DROPPED
+            path = where + (_DROPPED,)
+        if len(self.stack) >= MAX_DEPTH:
+            self.report(event.start_mark, path, f"nested more than {MAX_DEPTH} levels deep")
+            self.skip_depth = 1
+            return
+        self.record(path, event.start_mark)
+        self.stack.append(_Open({} if kind is yaml.MappingStartEvent else [], path))
+
+
+def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], SourceMap]:
+    """Parse YAML text into Python values and their source map; raises SpecError."""
+    builder = _Builder(name)
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    builder.report(event.start_mark, (), "a spec is one YAML document; remove the second '---'")
+                    break
+            elif kind not in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+                builder.event(event)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _position(mark) if mark else (1, 1)
+        what = error.problem or "the text is not valid YAML"
+        if error.context:
+            what = f"{what} ({error.context})"
+        builder.problems.append(InputProblem(name, line, column, "", f"YAML syntax error: {what}"))
+    except yaml.YAMLError as error:  # reader errors carry no mark
+        builder.problems.append(InputProblem(name, 1, 1, "", f"YAML error: {error}"))
+
+    if builder.problems:
+        raise SpecError(builder.problems)
+    root = builder.root
+    if root is None:
+        raise SpecError([InputProblem(name, 1, 1, "", "the spec is empty; it must start with 'archdoc: 1'")])
+    if not isinstance(root, dict):
+        line, column = builder.source.values.get((), (1, 1))
+        raise SpecError([InputProblem(name, line, column, "",
+                                      "the spec must be a mapping of fields ('archdoc: 1', 'title: ...', ...)")])
+    builder.source.values[()] = (1, 1)
+    return root, builder.source
+
+
+def _position(mark: Any) -> Position:
+    return (mark.line + 1, mark.column + 1)
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, Any], SourceMap]:
+    """Read and parse one spec file; raises SpecError with every problem found."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        raw = path.read_bytes() if size <= max_bytes else b""
+    except OSError as error:
+        raise SpecError([InputProblem(name, 1, 1, "", f"cannot read the file: {error.strerror}")]) from None
+    if size > max_bytes:
+        raise SpecError([InputProblem(name, 1, 1, "", f"the file is {size:,} bytes, more than the "
+                                      f"{max_bytes:,} a spec may be (--max-bytes raises the limit)")])
+    return parse_yaml(decode_utf8(raw, name), name)
+
+
+def decode_utf8(raw: bytes, name: str) -> str:
+    """The text of a spec file, which must be UTF-8 (a byte-order mark is allowed)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise SpecError([InputProblem(name, line, column, "",
+                                      f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file as UTF-8")]) from None
