@@ -148,6 +148,17 @@ class Topology:
                     result.append(Flow(client, target, first.link))
         return tuple(dict.fromkeys(result))
 
+    def backends(self, component_id: str) -> tuple[str, ...]:
+        """What a load balancer spreads traffic over: the targets of its links, seen
+        through firewalls, without the backup ones (they take traffic only in failover)."""
+        targets = (
+            target
+            for flow in self.flows_from.get(component_id, ())
+            if not flow.link.backup
+            for target in self._through_firewalls(flow.target)
+        )
+        return tuple(dict.fromkeys(targets))
+
     def _through_firewalls(self, component_id: str) -> list[str]:
         if self.kind(component_id) != "firewall":
             return [component_id]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archdoc.model.topology import SERVE_KINDS
+from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
+
+
+class CannotScale(Rule):
+    """Traffic cannot be spread over more machines.
+
+    Why it matters:
+        One backend behind a load balancer, or clients reaching a web or application
+        server with no load balancer on the way, means all the traffic lands on one
+        machine: when it is full, the site slows down and the only way up is a bigger
+        machine.
+    How to fix:
+        Put a load balancer in front of the web tier and give it two or more
+        backends; add backends as traffic grows.
+    Bad:
+        archdoc: 1
+        title: A load balancer with one backend
+        components:
+          user: {kind: client}
+          lb: {kind: load_balancer}
+          web: {kind: web_server}
+        links:
+          - {from: user, to: lb, protocol: https}
+          - {from: lb, to: web, protocol: http}
+    Good:
+        archdoc: 1
+        title: A load balancer with two backends
+        components:
+          user: {kind: client}
+          lb: {kind: load_balancer}
+          web-1: {kind: web_server}
+          web-2: {kind: web_server}
+        links:
+          - {from: user, to: lb, protocol: https}
+          - {from: lb, to: [web-1, web-2], protocol: http}
+    """
+
+    id = "cannot-scale"
+    name = "Cannot scale out"
+    category = Category.PERFORMANCE
+    severity = Severity.MEDIUM
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        topology = context.topology
+        for lb in topology.of_kind("load_balancer"):
+            if lb not in topology.reachable:
+                continue
+            backends = topology.backends(lb)
+            if len(backends) == 1:
+                yield self.finding(
+                    lb,
+                    f"Load balancer {lb} has one backend, {backends[0]}: all the traffic goes to "
+                    f"one machine.",
+                    related=backends,
+                )
+        for entry in unique(flow.target for flow in topology.client_flows):
+            if topology.kind(entry) == "load_balancer":
+                continue
+            beyond = topology.reach([entry], stop_at_kinds=("load_balancer",))
+            servers = [c for c in beyond if topology.kind(c) in SERVE_KINDS]
+            if servers:
+                yield self.finding(
+                    entry,
+                    f"Clients reach {entry} with no load balancer on the way: traffic cannot be "
+                    f"spread over more machines.",
+                )

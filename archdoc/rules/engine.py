@@ -1,0 +1,50 @@
+"""Run the rules over a topology and collect their findings, sorted and de-duplicated."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from archdoc.model import Topology
+from archdoc.rules.base import Context, Finding, Rule
+from archdoc.rules.registry import RULES
+
+
+@dataclass(frozen=True)
+class RuleCrash:
+    """A rule raised an exception: a bug in archdoc, reported without stopping the others."""
+
+    rule: str
+    error: str
+    traceback: str
+
+    def __str__(self) -> str:
+        return f"internal error in rule {self.rule}: {self.error} (this is a bug in archdoc; please report it)"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    topology: Topology
+    findings: tuple[Finding, ...]
+    crashes: tuple[RuleCrash, ...] = ()
+
+
+def analyse(topology: Topology, rules: Mapping[str, type[Rule]] = RULES) -> Analysis:
+    """Every finding of every rule, worst first, then in catalogue and spec order."""
+    context = Context(topology)
+    findings: dict[tuple[str, str], Finding] = {}
+    crashes = []
+    for rule_class in rules.values():
+        try:
+            for finding in rule_class().check(context):
+                findings.setdefault((finding.rule, finding.component), finding)
+        except Exception as error:  # a rule's bug must not hide the other rules' findings
+            crashes.append(RuleCrash(rule_class.id, f"{type(error).__name__}: {error}", traceback.format_exc()))
+    rule_order = {rule_id: i for i, rule_id in enumerate(rules)}
+    spec_order = {component: i for i, component in enumerate(topology.components)}
+    ordered = sorted(
+        findings.values(),
+        key=lambda f: (-f.severity.rank, rule_order[f.rule], spec_order.get(f.component, 0)),
+    )
+    return Analysis(topology, tuple(ordered), tuple(crashes))

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archdoc.model import Capability
+from archdoc.rules.base import Category, Context, Finding, Rule, Severity, sentence_list, unique, upper_first
+
+WHAT_STOPS = {
+    Capability.SERVE: "serve requests",
+    Capability.READ: "read data",
+    Capability.WRITE: "write data",
+}
+
+FIX_BY_KIND = {
+    "load_balancer": "add a second load balancer on its own server and pair the two in an "
+    "active_passive cluster behind a virtual IP (keepalived, for instance)",
+    "web_server": "run a second web server on another server behind the load balancer",
+    "app_server": "run a second application server on another server behind the load balancer",
+    "database": "give the database a second member on another server (a replica that can be "
+    "promoted, or a primary-primary cluster)",
+    "firewall": "put a second firewall beside it, or protect each server with its own",
+    "cache": "run the cache as a replicated pair, or let the application fall back to the database",
+}
+
+
+class Spof(Rule):
+    """A failure unit whose failure alone stops what the site does.
+
+    Why it matters:
+        When one machine (or one component with no server of its own) fails, every
+        request that needs it fails too: nothing redundant takes over, so users see
+        errors until it is repaired.
+    How to fix:
+        Add redundancy for what runs on it: a second instance on another server,
+        behind a load balancer or in a cluster, so that the other takes over.
+    Bad:
+        archdoc: 1
+        title: One load balancer
+        components:
+          user: {kind: client}
+          lb: {kind: load_balancer}
+          web-1: {kind: web_server}
+          web-2: {kind: web_server}
+        links:
+          - {from: user, to: lb, protocol: https}
+          - {from: lb, to: [web-1, web-2], protocol: http}
+    Good:
+        archdoc: 1
+        title: A pair of load balancers
+        components:
+          user: {kind: client}
+          lb-1: {kind: load_balancer}
+          lb-2: {kind: load_balancer}
+          lbs: {kind: cluster, members: [lb-1, lb-2], mode: active_passive, vip: 203.0.113.10}
+          web-1: {kind: web_server}
+          web-2: {kind: web_server}
+        links:
+          - {from: user, to: lbs, protocol: https}
+          - {from: lbs, to: [web-1, web-2], protocol: http}
+    """
+
+    id = "spof"
+    name = "Single point of failure"
+    category = Category.RELIABILITY
+    severity = Severity.HIGH
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        topology, failures = context.topology, context.failures
+        for unit in topology.failure_units:
+            lost = failures.lost_if_failed(unit)
+            if not lost:
+                continue
+            causes = list(unique(c for capability in lost for c in failures.causes(unit, capability)))
+            what = sentence_list([WHAT_STOPS[c] for c in lost], "or")
+            if causes == [unit]:
+                because = "nothing else takes its place"
+            else:
+                verb = "runs" if len(causes) == 1 else "run"
+                because = f"{sentence_list(causes)} {verb} on it with nothing to take over"
+            kinds = unique(topology.kind(c) for c in causes)
+            fixes = [FIX_BY_KIND[k] for k in kinds if k in FIX_BY_KIND]
+            yield self.finding(
+                unit,
+                f"If {unit} fails, the design can no longer {what}: {because}.",
+                fix=(upper_first("; ".join(fixes)) + ".") if fixes else None,
+                related=causes,
+            )
