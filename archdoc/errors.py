@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class InputProblem:
-    """One thing wrong with a spec file, at a 1-based line and column."""
+    """One thing wrong with a spec file, at a 1-based line and column (0: the path itself)."""
 
     file: str
     line: int
@@ -20,6 +20,8 @@ class InputProblem:
     message: str
 
     def __str__(self) -> str:
+        if not self.line:  # about the path itself, not a place in the file
+            return f"{self.file}: {self.message}"
         where = f"{self.file}:{self.line}:{self.column}"
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 

@@ -1,21 +1,22 @@
 """What the clients can do (serve, read, write) and which single failures stop it.
 
-Failing each unit in turn and searching the graph again costs units x links, which is
-too slow for large designs. Instead one dataflow pass finds, for every component, the
-set of failure units that *every* path from the clients to it crosses:
+Failing each unit in turn and searching the whole graph again costs units x links: too
+slow for large designs. Instead, per capability, a graph runs from a source (linked to
+every client) to a sink (linked from every way the capability is fulfilled), and:
 
-    crossed(client) = {}
-    crossed(v)      = unit(v) | intersection of crossed(p) over the components p linking to v
-
-solved by a worklist to its greatest fixpoint (cycles included). A unit stops a
-capability exactly when every way to reach that capability's goals crosses it. The
-same pass with each component as its own "unit" names the components that cause it.
+1. the dominator tree of that graph (Cooper, Harvey and Kennedy's iterative algorithm)
+   gives every component whose loss alone cuts the source from the sink;
+2. a failure unit (a server with all it hosts) cuts them when it has a component on
+   *every* path, so it has one on any single path: only the units along one shortest
+   path are candidates. A unit holding a dominator is a cut; each other candidate is
+   checked by one search without it. Web designs are shallow, so that is a handful of
+   searches, and a long chain has dominators everywhere and needs none.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -60,45 +61,135 @@ def capability_goals(topology: Topology, capability: Capability) -> list[Goal]:
     return goals
 
 
-def units_crossed(topology: Topology, unit_of: Callable[[str], str | None]) -> dict[str, frozenset[str]]:
-    """For each component clients reach: the units that every path to it crosses."""
-    crossed: dict[str, frozenset[str]] = {client: frozenset() for client in topology.clients}
-    pending = deque(c for c in topology.reachable if c not in crossed)
-    queued = set(pending)
-    while pending:
-        current = pending.popleft()
-        queued.discard(current)
-        known = [crossed[f.source] for f in topology.flows_into.get(current, ()) if f.source in crossed]
-        if not known:
-            continue  # reached later, once a predecessor is known
-        unit = unit_of(current)
-        value = frozenset.intersection(*known)
-        if unit is not None:
-            value = value | {unit}
-        if crossed.get(current) == value:
-            continue
-        crossed[current] = value
-        for flow in topology.flows_from.get(current, ()):
-            if flow.target not in queued and flow.target not in topology.clients:
-                pending.append(flow.target)
-                queued.add(flow.target)
-    return crossed
+Node = Hashable  # a component id, or one of the markers below
+SOURCE = ("source",)
+SINK = ("sink",)
 
 
-def _stopping(topology: Topology, goals: list[Goal], crossed: Mapping[str, frozenset[str]],
-              unit_of: Callable[[str], str | None]) -> frozenset[str] | None:
-    """The units whose failure stops every goal; None when no goal is reached at all."""
-    ways: list[frozenset[str]] = []
-    for via, target in goals:
-        arrival = via if via is not None else target
-        if arrival not in crossed:
-            continue
-        way = crossed[arrival]
-        unit = unit_of(target)
-        if via is not None and unit is not None:
-            way = way | {unit}
-        ways.append(way)
-    return frozenset.intersection(*ways) if ways else None
+@dataclass(frozen=True)
+class Stops:
+    """What stops one capability: the components, and the failure units, whose loss alone does."""
+
+    components: frozenset[str]
+    units: frozenset[str]
+
+
+class _FlowGraph:
+    """The graph of one capability: source -> clients -> ... -> goal arrivals -> sink.
+
+    A goal reached over a flow (read, write) arrives at a node of its own, which stands
+    for the target component but is entered only from the flows that count.
+    """
+
+    def __init__(self, topology: Topology, goals: list[Goal]) -> None:
+        self.topology = topology
+        self.successors: dict[Node, list[Node]] = {SOURCE: list(topology.clients)}
+        self.component: dict[Node, str] = {}
+        for flow in topology.flows:
+            self.successors.setdefault(flow.source, []).append(flow.target)
+        for via, target in goals:
+            if via is None:
+                self.successors.setdefault(target, []).append(SINK)
+            else:
+                arrival = ("arrival", target)
+                self.successors.setdefault(via, []).append(arrival)
+                self.successors[arrival] = [SINK]
+                self.component[arrival] = target
+
+    def component_of(self, node: Node) -> str | None:
+        if isinstance(node, str):
+            return node
+        return self.component.get(node)
+
+    def unit_of(self, node: Node) -> str | None:
+        component = self.component_of(node)
+        if component is None or component in self.topology.clients:
+            return None
+        return self.topology.failure_unit(component)
+
+    def reaches_sink(self, without_unit: str | None = None) -> list[Node] | None:
+        """A shortest source-to-sink path avoiding a unit's components, or None."""
+        parent: dict[Node, Node | None] = {SOURCE: None}
+        queue = deque([SOURCE])
+        while queue:
+            node = queue.popleft()
+            if node == SINK:
+                path = []
+                while node is not None:
+                    path.append(node)
+                    node = parent[node]
+                return path[::-1]
+            for successor in self.successors.get(node, ()):
+                if successor not in parent and (without_unit is None or self.unit_of(successor) != without_unit):
+                    parent[successor] = node
+                    queue.append(successor)
+        return None
+
+
+def immediate_dominators(successors: Mapping[Node, Iterable[Node]], root: Node) -> dict[Node, Node]:
+    """Cooper, Harvey and Kennedy's "A Simple, Fast Dominance Algorithm", iteratively."""
+    postorder: list[Node] = []
+    seen = {root}
+    stack = [(root, iter(successors.get(root, ())))]
+    while stack:
+        node, pending = stack[-1]
+        for successor in pending:
+            if successor not in seen:
+                seen.add(successor)
+                stack.append((successor, iter(successors.get(successor, ()))))
+                break
+        else:
+            stack.pop()
+            postorder.append(node)
+    rank = {node: i for i, node in enumerate(postorder)}  # the root ranks highest
+    predecessors: dict[Node, list[Node]] = {node: [] for node in postorder}
+    for node in postorder:
+        for successor in successors.get(node, ()):
+            predecessors[successor].append(node)
+
+    idom: dict[Node, Node] = {root: root}
+
+    def common(a: Node, b: Node) -> Node:
+        while a != b:
+            while rank[a] < rank[b]:
+                a = idom[a]
+            while rank[b] < rank[a]:
+                b = idom[b]
+        return a
+
+    changed = True
+    while changed:
+        changed = False
+        for node in reversed(postorder):
+            if node == root:
+                continue
+            new: Node | None = None
+            for predecessor in predecessors[node]:
+                if predecessor in idom:
+                    new = predecessor if new is None else common(predecessor, new)
+            if new is not None and idom.get(node) != new:
+                idom[node] = new
+                changed = True
+    return idom
+
+
+def capability_stops(topology: Topology, goals: list[Goal]) -> Stops | None:
+    """What stops a capability; None when the design does not have it at all."""
+    graph = _FlowGraph(topology, goals)
+    path = graph.reaches_sink()
+    if path is None:
+        return None
+    idom = immediate_dominators(graph.successors, SOURCE)
+    dominators, node = [], idom[SINK]
+    while node != SOURCE:
+        dominators.append(node)
+        node = idom[node]
+    components = frozenset(c for c in map(graph.component_of, dominators) if c and c not in topology.clients)
+    units = {u for u in map(graph.unit_of, dominators) if u is not None}
+    for candidate in dict.fromkeys(graph.unit_of(node) for node in path):
+        if candidate is not None and candidate not in units and graph.reaches_sink(candidate) is None:
+            units.add(candidate)
+    return Stops(components, frozenset(units))
 
 
 @dataclass(frozen=True)
@@ -112,35 +203,25 @@ class FailureAnalysis:
         return {capability: capability_goals(self.topology, capability) for capability in Capability}
 
     @cached_property
-    def _unit_stops(self) -> dict[Capability, frozenset[str] | None]:
-        unit_of = self.topology.failure_unit
-        crossed = units_crossed(self.topology, unit_of)
-        return {c: _stopping(self.topology, g, crossed, unit_of) for c, g in self.goals.items()}
-
-    @cached_property
-    def _component_stops(self) -> dict[Capability, frozenset[str] | None]:
-        def itself(component: str) -> str | None:
-            return component if self.topology.failure_unit(component) is not None else None
-
-        crossed = units_crossed(self.topology, itself)
-        return {c: _stopping(self.topology, g, crossed, itself) for c, g in self.goals.items()}
+    def stops(self) -> dict[Capability, Stops | None]:
+        return {c: capability_stops(self.topology, goals) for c, goals in self.goals.items()}
 
     @cached_property
     def capabilities(self) -> tuple[Capability, ...]:
         """What the design can do with everything up."""
-        return tuple(c for c, stops in self._unit_stops.items() if stops is not None)
+        return tuple(c for c, stops in self.stops.items() if stops is not None)
 
     def lost_if_failed(self, unit: str) -> tuple[Capability, ...]:
         """The capabilities that the failure of this unit alone stops."""
-        return tuple(c for c in self.capabilities if unit in (self._unit_stops[c] or ()))
+        return tuple(c for c in self.capabilities if unit in self.stops[c].units)  # type: ignore[union-attr]
 
     def causes(self, unit: str, capability: Capability) -> tuple[str, ...]:
         """The components on a unit through which its failure stops a capability: those
         whose own failure stops it, or, when only their loss together does, all of the
         unit's components that lie on a way to the capability."""
         on_unit = self.topology.on_unit(unit)
-        alone = self._component_stops[capability] or frozenset()
-        single = tuple(c for c in on_unit if c in alone)
+        stops = self.stops[capability]
+        single = tuple(c for c in on_unit if stops is not None and c in stops.components)
         if single:
             return single
         return tuple(c for c in on_unit if c in self._on_the_way[capability])

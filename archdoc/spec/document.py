@@ -75,3 +75,13 @@ class SpecDocument(Header):
 
     components: dict[ComponentId, Component] = Field(description="Component id -> component.")  # type: ignore[assignment]
     links: list[LinkEntry] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+def spec_json_schema() -> dict[str, object]:
+    """The JSON Schema (draft 2020-12) of a spec file."""
+    schema = SpecDocument.model_json_schema(by_alias=True, mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "archdoc spec, version 1",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }

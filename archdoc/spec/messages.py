@@ -82,6 +82,8 @@ def problems_from(error: ValidationError, source: SourceMap, prefix: FieldPath, 
             loc = loc[1:]
         # Point at what exists in the file (an unknown key, the mapping missing a field),
         # but name the field the error is about.
+        if detail["type"] == "union_tag_invalid":
+            loc = loc + ("kind",)  # pydantic places it on the mapping; point at the kind itself
         at = prefix + _existing(raw, loc)
         line, column = source.position(at, prefer_key=detail["type"] == "extra_forbidden")
         problems.append(InputProblem(source.file, line, column, dotted(prefix + loc), _message(detail, model)))

@@ -1,0 +1,3 @@
+from archdoc.cli import main
+
+main()

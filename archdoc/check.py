@@ -1,0 +1,81 @@
+"""Check many specs: find the files, load and analyse each, and decide the exit status.
+
+A bad spec never stops the others; each spec gets an outcome of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from archdoc.errors import InputProblem, SpecError
+from archdoc.rules import Analysis, Severity, analyse
+from archdoc.spec import DEFAULT_MAX_BYTES, load_spec
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
+
+
+@dataclass(frozen=True)
+class SpecOutcome:
+    """What became of one spec: its analysis, or the problems that stopped it."""
+
+    path: str
+    analysis: Analysis | None = None
+    problems: tuple[InputProblem, ...] = ()
+
+    def exit_status(self, fail_on: Severity | None) -> int:
+        if self.problems:
+            return EXIT_INPUT_ERROR
+        assert self.analysis is not None
+        if self.analysis.crashes:
+            return EXIT_INTERNAL_ERROR
+        if fail_on is not None and any(f.severity.rank >= fail_on.rank for f in self.analysis.findings):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+def find_specs(paths: Iterable[str]) -> tuple[list[Path], list[InputProblem]]:
+    """The spec files named, and every ``*.yaml``/``*.yml`` below the folders named.
+
+    Files named directly are taken whatever their suffix; a path that does not exist,
+    or a folder with no spec in it, is a problem of its own.
+    """
+    files: list[Path] = []
+    problems: list[InputProblem] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
+            if not found:
+                problems.append(InputProblem(name, 0, 0, "", "no *.yaml or *.yml spec in this folder"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(InputProblem(name, 0, 0, "", "no such file or folder"))
+    return list(dict.fromkeys(files)), problems
+
+
+def check_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SpecOutcome:
+    try:
+        topology = load_spec(path, max_bytes)
+    except SpecError as error:
+        return SpecOutcome(str(path), problems=error.problems)
+    return SpecOutcome(str(path), analysis=analyse(topology))
+
+
+def check_paths(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> list[SpecOutcome]:
+    files, problems = find_specs(paths)
+    outcomes = [SpecOutcome(p.file, problems=(p,)) for p in problems]
+    return outcomes + [check_spec(path, max_bytes) for path in files]
+
+
+def run_exit_status(outcomes: Sequence[SpecOutcome], fail_on: Severity | None) -> int:
+    """The worst status of the run: internal error 3 > input error 2 > findings 1 > 0."""
+    return max((o.exit_status(fail_on) for o in outcomes), default=EXIT_OK)

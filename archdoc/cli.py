@@ -1,0 +1,103 @@
+"""The command line: thin click commands that parse options and call one function each.
+
+Heavy libraries (diagrams, weasyprint) are imported inside the functions that need
+them, so ``archdoc check`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from archdoc import __version__
+from archdoc.check import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR
+
+SEVERITIES = ("high", "medium", "low")
+
+
+class _Cli(click.Group):
+    """Turns an unexpected exception into one line that says it is a bug (exit 3)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as error:
+            if os.environ.get("ARCHDOC_DEBUG"):
+                raise
+            click.echo(f"archdoc: internal error: {type(error).__name__}: {error}", err=True)
+            click.echo("This is a bug in archdoc; run again with ARCHDOC_DEBUG=1 for the traceback.", err=True)
+            ctx.exit(EXIT_INTERNAL_ERROR)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archdoc")
+def cli() -> None:
+    """Draw and analyse a web infrastructure described in YAML."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="How to print the findings.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit with status 1 when a finding has this severity or a higher one.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="The largest spec file to read (default 1 MiB).")
+def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, max_bytes: int | None) -> None:
+    """Analyse specs (files, or folders of *.yaml) without rendering.
+
+    Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
+    3 an internal error. Over several specs, the worst of them.
+    """
+    from archdoc.check import check_paths, run_exit_status
+    from archdoc.rules import Severity
+    from archdoc.spec import DEFAULT_MAX_BYTES
+
+    outcomes = check_paths(paths, max_bytes or DEFAULT_MAX_BYTES)
+    for outcome in outcomes:
+        for problem in outcome.problems:
+            click.echo(str(problem), err=True)
+    if output_format == "json":
+        from archdoc.render.check_json import format_run
+    elif output_format == "sarif":
+        from archdoc.render.sarif import format_run
+    else:
+        from archdoc.render.check_text import format_run
+    click.echo(format_run(outcomes))
+    sys.exit(run_exit_status(outcomes, Severity(fail_on) if fail_on else None))
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+def rules(rule_id: str | None) -> None:
+    """List the rule catalogue, or print one rule's documentation."""
+    from archdoc.render.rule_docs import describe_catalogue, describe_rule
+    from archdoc.rules import RULES
+    from archdoc.spec.messages import did_you_mean
+
+    if rule_id is None:
+        click.echo(describe_catalogue())
+    elif rule_id in RULES:
+        click.echo(describe_rule(RULES[rule_id]))
+    else:
+        click.echo(f"archdoc: no rule '{rule_id}'{did_you_mean(rule_id, RULES)}; "
+                   "'archdoc rules' lists them", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec format, for editors' YAML plug-ins."""
+    from archdoc.spec.document import spec_json_schema
+
+    click.echo(json.dumps(spec_json_schema(), indent=2))
+
+
+def main() -> None:
+    cli(prog_name="archdoc")

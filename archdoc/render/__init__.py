@@ -1,0 +1,1 @@
+"""Everything archdoc writes for people and tools: check reports, diagrams, reports."""

@@ -1,0 +1,26 @@
+"""``archdoc check --format json``: one object for the whole run, as FORMAT.md gives it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from archdoc import __version__
+from archdoc.check import SpecOutcome
+
+
+def outcome_to_dict(outcome: SpecOutcome) -> dict[str, object]:
+    analysis = outcome.analysis
+    return {
+        "path": outcome.path,
+        "title": analysis.topology.title if analysis else None,
+        "ok": analysis is not None and not analysis.crashes,
+        "errors": [p.to_dict() for p in outcome.problems],
+        "findings": [f.to_dict() for f in analysis.findings] if analysis else [],
+        "internal_errors": [str(c) for c in analysis.crashes] if analysis else [],
+    }
+
+
+def format_run(outcomes: Sequence[SpecOutcome]) -> str:
+    document = {"archdoc": __version__, "specs": [outcome_to_dict(o) for o in outcomes]}
+    return json.dumps(document, indent=2, ensure_ascii=False)

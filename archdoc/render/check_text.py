@@ -1,0 +1,72 @@
+"""``archdoc check`` for people: findings grouped by severity, each with why and fix."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from itertools import groupby
+
+from archdoc.check import SpecOutcome
+from archdoc.rules import Finding, Severity
+
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def counts_by_severity(outcome: SpecOutcome) -> dict[Severity, int]:
+    findings = outcome.analysis.findings if outcome.analysis else ()
+    return {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+
+
+def count_phrase(counts: dict[Severity, int]) -> str:
+    total = sum(counts.values())
+    if not total:
+        return "no findings"
+    parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    return f"{total} finding{'s' if total != 1 else ''} ({parts})"
+
+
+def _why_and_fix(finding: Finding) -> list[str]:
+    return [_wrap(f"why: {finding.why}", "        "), _wrap(f"fix: {finding.fix}", "        ")]
+
+
+def format_outcome(outcome: SpecOutcome) -> str:
+    """One spec's findings as text; input problems are printed separately, to stderr."""
+    if outcome.analysis is None:
+        return f"{outcome.path}: not checked, {len(outcome.problems)} input error(s)"
+    analysis = outcome.analysis
+    lines = [f"{outcome.path}: {analysis.topology.title}: {count_phrase(counts_by_severity(outcome))}"]
+    for severity in Severity:
+        group = [f for f in analysis.findings if f.severity is severity]
+        if not group:
+            continue
+        lines.append(f"  {severity.value.upper()}")
+        for _, same_rule in groupby(group, key=lambda f: f.rule):
+            findings = list(same_rule)
+            shared = len({(f.why, f.fix) for f in findings}) == 1
+            for finding in findings:
+                lines.append(f"    {finding.rule} {finding.component}: {finding.message}")
+                if not shared:
+                    lines += _why_and_fix(finding)
+            if shared:
+                lines += _why_and_fix(findings[0])
+    lines.extend(f"  {crash}" for crash in analysis.crashes)
+    return "\n".join(lines)
+
+
+def format_summary(outcomes: Sequence[SpecOutcome]) -> str:
+    checked = [o for o in outcomes if o.analysis]
+    failed = len(outcomes) - len(checked)
+    totals = {s: sum(counts_by_severity(o)[s] for o in checked) for s in Severity}
+    text = f"{len(checked)} spec{'s' if len(checked) != 1 else ''} checked: {count_phrase(totals)}"
+    if failed:
+        text += f"; {failed} with input errors"
+    return text
+
+
+def format_run(outcomes: Sequence[SpecOutcome]) -> str:
+    """Every spec's findings, then a summary line for the run."""
+    return "\n\n".join([*(format_outcome(o) for o in outcomes if o.analysis), format_summary(outcomes)])

@@ -1,0 +1,98 @@
+"""``archdoc check --format sarif``: SARIF 2.1.0, as code-scanning services read it.
+
+Rule metadata goes in the driver; each finding is a result at the line of its
+component in the spec. Input errors are tool execution notifications, so a scanning
+service shows why a spec was not analysed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from archdoc import __version__
+from archdoc.check import SpecOutcome
+from archdoc.errors import InputProblem
+from archdoc.rules import RULES, Category, Severity
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
+# GitHub code scanning ranks security alerts by this property (a CVSS-like score).
+SECURITY_SEVERITY = {Severity.HIGH: "8.0", Severity.MEDIUM: "5.0", Severity.LOW: "2.0"}
+
+
+def artifact_uri(path: str) -> str:
+    candidate = Path(path)
+    return candidate.as_uri() if candidate.is_absolute() else candidate.as_posix()
+
+
+def _location(path: str, line: int, column: int) -> dict[str, object]:
+    physical: dict[str, object] = {"artifactLocation": {"uri": artifact_uri(path)}}
+    if line:
+        physical["region"] = {"startLine": line, "startColumn": column}
+    return {"physicalLocation": physical}
+
+
+def _rules() -> list[dict[str, object]]:
+    descriptors = []
+    for rule in RULES.values():
+        doc = rule.doc()
+        properties: dict[str, object] = {"category": rule.category.value, "tags": [rule.category.value]}
+        if rule.category is Category.SECURITY:
+            properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+        descriptors.append({
+            "id": rule.id,
+            "name": rule.__name__,
+            "shortDescription": {"text": doc.summary},
+            "fullDescription": {"text": f"{rule.name}: {doc.summary}"},
+            "help": {
+                "text": f"Why it matters: {doc.why}\nHow to fix: {doc.fix}",
+                "markdown": f"**Why it matters.** {doc.why}\n\n**How to fix.** {doc.fix}",
+            },
+            "defaultConfiguration": {"level": LEVELS[rule.severity]},
+            "properties": properties,
+        })
+    return descriptors
+
+
+def _notification(problem: InputProblem) -> dict[str, object]:
+    return {
+        "level": "error",
+        "message": {"text": str(problem)},
+        "locations": [_location(problem.file, problem.line, problem.column)],
+    }
+
+
+def format_run(outcomes: Sequence[SpecOutcome]) -> str:
+    rule_index = {rule_id: i for i, rule_id in enumerate(RULES)}
+    results: list[dict[str, object]] = []
+    notifications: list[dict[str, object]] = []
+    for outcome in outcomes:
+        notifications += [_notification(p) for p in outcome.problems]
+        if outcome.analysis is None:
+            continue
+        topology = outcome.analysis.topology
+        for crash in outcome.analysis.crashes:
+            notifications.append({"level": "error", "message": {"text": f"{outcome.path}: {crash}"}})
+        for finding in outcome.analysis.findings:
+            line, column = topology.positions.get(finding.component, (1, 1))
+            location = _location(outcome.path, line, column)
+            location["logicalLocations"] = [{"name": finding.component, "kind": "object"}]
+            results.append({
+                "ruleId": finding.rule,
+                "ruleIndex": rule_index[finding.rule],
+                "level": LEVELS[finding.severity],
+                "message": {"text": f"{finding.message} Fix: {finding.fix}"},
+                "locations": [location],
+                "partialFingerprints": {"archdocFinding/v1": f"{finding.rule}:{finding.component}"},
+            })
+    run = {
+        "tool": {"driver": {"name": "archdoc", "version": __version__, "rules": _rules()}},
+        "invocations": [{
+            "executionSuccessful": not notifications,
+            "toolExecutionNotifications": notifications,
+        }],
+        "results": results,
+    }
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False)
