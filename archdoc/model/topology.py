@@ -236,10 +236,13 @@ class Topology:
         )
 
     def is_protected(self, unit: str) -> bool:
-        """Protected: a firewall protects it, or every path from the clients to it
-        (to anything on it, for a server) passes through a firewall."""
+        """Protected: a firewall protects it, or every path from the clients to it (to
+        anything on it, for a server) passes through a firewall. A public server is
+        reachable from anywhere on the internet, links or not: only a firewall protects it."""
         if unit in self.firewalled:
             return True
+        if getattr(self.components[unit], "public", False):
+            return False
         return not any(component in self.exposed for component in self.on_unit(unit))
 
     @cached_property

@@ -18,6 +18,11 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def _none_as_empty(value: Any) -> Any:
+    """``links:`` with nothing after it (every entry commented out) means no links."""
+    return [] if value is None else value
+
+
 IdOrIds = Annotated[
     list[ComponentId],
     BeforeValidator(_one_or_many),
@@ -65,16 +70,18 @@ class Header(SpecModel):
     title: Annotated[str, StringConstraints(min_length=1)]
     description: str | None = Field(None, description="Plain text, never markup.")
     domain: str | None = Field(None, description="The site's domain name.")
-    dns: list[DnsEntry] = Field(default_factory=list)
+    dns: Annotated[list[DnsEntry], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
     components: dict[str, Any]
-    links: list[Any] = Field(default_factory=list)
+    links: Annotated[list[Any], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
 
 
 class SpecDocument(Header):
     """An archdoc spec, version 1."""
 
     components: dict[ComponentId, Component] = Field(description="Component id -> component.")  # type: ignore[assignment]
-    links: list[LinkEntry] = Field(default_factory=list)  # type: ignore[assignment]
+    links: Annotated[list[LinkEntry], BeforeValidator(_none_as_empty)] = Field(  # type: ignore[assignment]
+        default_factory=list
+    )
 
 
 def spec_json_schema() -> dict[str, object]:
