@@ -13,7 +13,9 @@ WIDTH = 100
 
 
 def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+    # Long ids and paths must never be broken inside a word.
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def counts_by_severity(outcome: SpecOutcome) -> dict[Severity, int]:
@@ -48,7 +50,7 @@ def format_outcome(outcome: SpecOutcome) -> str:
             findings = list(same_rule)
             shared = len({(f.why, f.fix) for f in findings}) == 1
             for finding in findings:
-                lines.append(f"    {finding.rule} {finding.component}: {finding.message}")
+                lines.append(_wrap(f"{finding.rule} {finding.component}: {finding.message}", "    "))
                 if not shared:
                     lines += _why_and_fix(finding)
             if shared:
