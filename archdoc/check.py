@@ -43,15 +43,19 @@ class SpecOutcome:
 def find_specs(paths: Iterable[str]) -> tuple[list[Path], list[InputProblem]]:
     """The spec files named, and every ``*.yaml``/``*.yml`` below the folders named.
 
-    Files named directly are taken whatever their suffix; a path that does not exist,
-    or a folder with no spec in it, is a problem of its own.
+    Files named directly are taken whatever their suffix; hidden folders (.git, .venv)
+    are not searched; a path that does not exist, or a folder with no spec in it, is a
+    problem of its own.
     """
     files: list[Path] = []
     problems: list[InputProblem] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.suffix in SPEC_SUFFIXES and p.is_file() and not _hidden(p.relative_to(path))
+            )
             if not found:
                 problems.append(InputProblem(name, 0, 0, "", "no *.yaml or *.yml spec in this folder"))
             files.extend(found)
@@ -60,6 +64,10 @@ def find_specs(paths: Iterable[str]) -> tuple[list[Path], list[InputProblem]]:
         else:
             problems.append(InputProblem(name, 0, 0, "", "no such file or folder"))
     return list(dict.fromkeys(files)), problems
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def check_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SpecOutcome:

@@ -118,3 +118,12 @@ def test_yaml_1_2_reads_on_and_yes_as_text(write_spec) -> None:  # type: ignore[
 
     topology = load_spec(path)
     assert (topology.title, topology.description, topology.label("no")) == ("on", "yes", "off")
+
+
+def test_hidden_folders_are_not_searched(tmp_path: Path) -> None:
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "config.yaml").write_text("not: [a spec\n")
+    good = Path(__file__).parent.parent / "specs" / "0-simple_web_stack.yaml"
+    (tmp_path / "design.yaml").write_text(good.read_text())
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 0, result.stderr

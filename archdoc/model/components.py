@@ -138,15 +138,14 @@ class Cluster(_Component):
     vip: str | None = Field(None, description="The floating (virtual) address.")
 
 
-Component = Annotated[
-    Union[
-        Client, Server, LoadBalancer, WebServer, AppServer, AppFiles, Database, Cache,
-        Firewall, Monitoring, Certificate, Cluster,
-    ],
-    Field(discriminator="kind"),
-]
-
-KINDS: tuple[str, ...] = (
-    "client", "server", "load_balancer", "web_server", "app_server", "app_files", "database",
-    "cache", "firewall", "monitoring", "certificate", "cluster",
+COMPONENT_MODELS: tuple[type[SpecModel], ...] = (
+    Client, Server, LoadBalancer, WebServer, AppServer, AppFiles, Database, Cache,
+    Firewall, Monitoring, Certificate, Cluster,
 )
+# kind -> its model, e.g. "server" -> Server (each model's `kind` is a one-value Literal).
+MODEL_BY_KIND: dict[str, type[SpecModel]] = {
+    model.model_fields["kind"].annotation.__args__[0]: model for model in COMPONENT_MODELS  # type: ignore[union-attr]
+}
+KINDS: tuple[str, ...] = tuple(MODEL_BY_KIND)
+
+Component = Annotated[Union[COMPONENT_MODELS], Field(discriminator="kind")]  # type: ignore[valid-type]

@@ -8,7 +8,7 @@ becomes one flow per member. Queries are computed once, on first use.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -276,8 +276,8 @@ class Topology:
         return isinstance(component, Cluster) and self.kind(component.members[0]) == "database"
 
 
-def _group(flows: Iterable[Flow], key: object) -> Mapping[str, tuple[Flow, ...]]:
+def _group(flows: Iterable[Flow], key: Callable[[Flow], str]) -> Mapping[str, tuple[Flow, ...]]:
     grouped: dict[str, list[Flow]] = {}
     for flow in flows:
-        grouped.setdefault(key(flow), []).append(flow)  # type: ignore[operator]
+        grouped.setdefault(key(flow), []).append(flow)
     return {k: tuple(v) for k, v in grouped.items()}

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from archdoc.errors import InputProblem, SpecError
 from archdoc.model.components import (
-    ID_PATTERN, KINDS, Certificate, Cluster, Component, Database, Firewall, Monitoring,
+    ID_PATTERN, KINDS, MODEL_BY_KIND, Certificate, Cluster, Component, Database, Firewall, Monitoring,
 )
 from archdoc.model.topology import ENCRYPTED_PROTOCOLS, DnsRecord, Link, Topology
 from archdoc.spec.document import DnsEntry, Header, LinkEntry
@@ -25,8 +25,6 @@ from archdoc.spec.messages import ID_RULE, did_you_mean, problems_from
 from archdoc.spec.yaml_source import FieldPath, SourceMap
 
 _COMPONENT = TypeAdapter(Component)
-_MODELS = {model.model_fields["kind"].annotation.__args__[0]: model  # type: ignore[union-attr]
-           for model in Component.__origin__.__args__}  # type: ignore[attr-defined]
 _ID = re.compile(ID_PATTERN)
 
 # Kinds a field may name. None: any kind.
@@ -71,7 +69,7 @@ class _Checker:
             try:
                 self.components[component_id] = _COMPONENT.validate_python(body)
             except ValidationError as error:
-                self.problems += problems_from(error, self.source, path, body, _MODELS.get(kind), KINDS)
+                self.problems += problems_from(error, self.source, path, body, MODEL_BY_KIND.get(kind), KINDS)
 
     def link_parts(self, raw_links: Any) -> list[tuple[int, LinkEntry]]:
         entries = []
