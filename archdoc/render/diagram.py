@@ -1,0 +1,409 @@
+"""The diagram: a topology drawn with the ``diagrams`` library (the only module importing it).
+
+Servers are boxes holding what runs on them; a cluster is a box around its members;
+clients, DNS, firewalls, certificates and monitoring appear where they act. Links carry
+their protocol and port; encrypted links are green and bold; replication is a dashed
+purple arrow from primary to replica; backup links and standby members are dashed.
+
+``diagrams`` builds the Graphviz graph; ``dot`` itself runs once, for PNG and SVG from
+one layout, under a time limit. Node ids are the spec's ids, so a spec always draws
+the same picture. The SVG gets its icons inlined, so it stands alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import re
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import diagrams
+from diagrams import Cluster, Diagram, Edge, Node, setdiagram
+from graphviz import nohtml
+
+from archdoc.model import Topology
+from archdoc.model.components import Certificate, Cluster as ClusterSpec, Database, Firewall, Monitoring, Server
+
+DIRECTIONS = ("LR", "TB", "RL", "BT")
+ICON_ROOT = (Path(diagrams.__file__).parent.parent / "resources").resolve()
+
+# software (lower case) -> icon class, as "module.Class" under diagrams
+SOFTWARE_ICONS = {
+    "nginx": "onprem.network.Nginx",
+    "apache": "onprem.network.Apache",
+    "httpd": "onprem.network.Apache",
+    "caddy": "onprem.network.Caddy",
+    "traefik": "onprem.network.Traefik",
+    "envoy": "onprem.network.Envoy",
+    "haproxy": "onprem.network.Haproxy",
+    "gunicorn": "onprem.network.Gunicorn",
+    "tomcat": "onprem.network.Tomcat",
+    "jetty": "onprem.network.Jetty",
+    "wildfly": "onprem.network.Wildfly",
+    "node": "programming.language.Nodejs",
+    "nodejs": "programming.language.Nodejs",
+    "php-fpm": "programming.language.Php",
+    "php": "programming.language.Php",
+    "django": "programming.framework.Django",
+    "flask": "programming.framework.Flask",
+    "rails": "programming.framework.Rails",
+    "mysql": "onprem.database.Mysql",
+    "postgresql": "onprem.database.Postgresql",
+    "postgres": "onprem.database.Postgresql",
+    "mariadb": "onprem.database.Mariadb",
+    "mongodb": "onprem.database.Mongodb",
+    "mssql": "onprem.database.Mssql",
+    "oracle": "onprem.database.Oracle",
+    "redis": "onprem.inmemory.Redis",
+    "memcached": "onprem.inmemory.Memcached",
+    "datadog": "onprem.monitoring.Datadog",
+    "prometheus": "onprem.monitoring.Prometheus",
+    "grafana": "onprem.monitoring.Grafana",
+    "newrelic": "onprem.monitoring.Newrelic",
+    "new relic": "onprem.monitoring.Newrelic",
+    "splunk": "onprem.monitoring.Splunk",
+    "zabbix": "onprem.monitoring.Zabbix",
+    "nagios": "onprem.monitoring.Nagios",
+    "pfsense": "onprem.network.Pfsense",
+    "opnsense": "onprem.network.Opnsense",
+}
+KIND_ICONS = {
+    "client": "onprem.client.Users",
+    "server": "onprem.compute.Server",
+    "load_balancer": "digitalocean.network.LoadBalancer",
+    "web_server": "programming.flowchart.Display",
+    "app_server": "programming.flowchart.PredefinedProcess",
+    "app_files": "programming.flowchart.MultipleDocuments",
+    "database": "generic.database.SQL",
+    "cache": "generic.storage.Storage",
+    "firewall": "generic.network.Firewall",
+    "monitoring": "programming.flowchart.Inspection",
+    "certificate": "digitalocean.network.Certificate",
+    "dns": "digitalocean.network.Domain",
+}
+KIND_NAMES = {
+    "client": "client",
+    "server": "server",
+    "load_balancer": "load balancer",
+    "web_server": "web server",
+    "app_server": "application server",
+    "app_files": "application files",
+    "database": "database",
+    "cache": "cache",
+    "firewall": "firewall",
+    "monitoring": "monitoring agent",
+    "certificate": "TLS certificate",
+}
+
+ENCRYPTED = {"color": "#1E8449", "penwidth": "2.0", "fontcolor": "#1E8449"}
+PLAIN = {"color": "#5D6D7E", "fontcolor": "#2D3436"}
+REPLICATION = {"color": "#7D3C98", "fontcolor": "#7D3C98", "style": "dashed"}
+AUXILIARY = {"color": "#95A5A6", "fontcolor": "#7B8894", "style": "dashed"}
+
+LABEL_WIDTH = 22  # characters per line in node labels
+SERVER_BOX = {"bgcolor": "#F4F6F7", "pencolor": "#AAB7B8", "style": "rounded", "fontsize": "13", "margin": "14"}
+GROUP_BOX = {"bgcolor": "#FEF9E7", "pencolor": "#D4AC0D", "style": "rounded,dashed", "fontsize": "13", "margin": "18"}
+
+
+class DiagramError(Exception):
+    """dot failed or ran out of time; the message says which."""
+
+
+@dataclass(frozen=True)
+class DiagramFiles:
+    png: Path
+    svg: Path
+
+
+def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
+    """User text made safe for a DOT label: no escapes (\\N, \\G...), no line breaks of its
+    own, long words wrapped; quoting and HTML-looking text are left to graphviz.nohtml."""
+    flat = " ".join(str(text).split()).replace("\\", "\\\\")
+    return "\n".join(textwrap.wrap(flat, width, break_on_hyphens=False)) or " "
+
+
+def _icon_class(name: str) -> type[Node]:
+    module, _, cls = name.rpartition(".")
+    return getattr(importlib.import_module(f"diagrams.{module}"), cls)  # type: ignore[no-any-return]
+
+
+def icon_for(kind: str, software: str | None) -> type[Node]:
+    """The icon of a component's software where the library has one, else of its kind."""
+    name = SOFTWARE_ICONS.get((software or "").strip().lower()) or KIND_ICONS[kind]
+    return _icon_class(name)
+
+
+class _Canvas(Diagram):
+    """A Diagram that only builds the graph; archdoc runs dot itself, once, with a time limit."""
+
+    def render(self) -> None:  # pragma: no cover - never called by design
+        pass
+
+    def __exit__(self, *exc: Any) -> None:
+        setdiagram(None)
+
+
+class _Box(Cluster):
+    """A Cluster whose Graphviz name comes from a spec id, not from its (user) label."""
+
+    def __init__(self, box_id: str, label: str, graph_attr: dict[str, str]) -> None:
+        super().__init__(label=nohtml(label), graph_attr=graph_attr)
+        self.name = f"cluster_{box_id}"
+        self.dot.name = self.name
+
+
+class _Drawing:
+    """Builds the graph of one topology inside a _Canvas."""
+
+    def __init__(self, topology: Topology) -> None:
+        self.topology = topology
+        self.nodes: dict[str, Node] = {}
+        self.edges: set[tuple[str, str, str]] = set()
+
+    # --- nodes -------------------------------------------------------------------
+    def node_label(self, component_id: str) -> str:
+        component = self.topology.components[component_id]
+        name = dot_text(component.label or component_id)
+        kind = KIND_NAMES[component.kind]
+        if isinstance(component, Database):
+            kind = f"{component.role} {kind}"
+        if isinstance(component, Certificate):
+            kind = " ".join(x for x in (kind, component.domain, f"by {component.issuer}" if component.issuer else "") if x)
+        if isinstance(component, Monitoring) and component.to:
+            kind = f"{kind} → {component.to}"
+        return nohtml(f"{name}\n{dot_text(kind)}")
+
+    def add_node(self, component_id: str) -> None:
+        component = self.topology.components[component_id]
+        software = component.software
+        if isinstance(component, Certificate) and component.issuer and "encrypt" in component.issuer.lower():
+            software = "letsencrypt"
+        icon = _icon_class("onprem.certificates.LetsEncrypt") if software == "letsencrypt" else icon_for(
+            component.kind, software)
+        self.nodes[component_id] = icon(self.node_label(component_id), nodeid=component_id)
+
+    def server_label(self, server_id: str) -> str:
+        server = self.topology.components[server_id]
+        assert isinstance(server, Server)
+        details = [server.ip or "", "public" if server.public else ""]
+        extra = " · ".join(d for d in details if d)
+        title = dot_text(server.label or server_id, 40)
+        return f"{title}\n{dot_text(extra, 40)}" if extra else title
+
+    def draw_server(self, server_id: str) -> None:
+        hosted = list(self.topology.hosted_on[server_id])
+        with _Box(f"srv_{server_id}", self.server_label(server_id), SERVER_BOX) as box:
+            if not hosted:  # a bare machine still needs something to show
+                self.add_node(server_id)
+            for component_id in hosted:
+                self.add_node(component_id)
+            certificates = self.certificates_for(server_id)
+            for cert in certificates:
+                self.add_node(cert)
+            self.stack_accessories(box, hosted + certificates)
+
+    def stack_accessories(self, box: Cluster, ids: list[str]) -> None:
+        """Put what takes no traffic (code, agents, certificates) in the column of what
+        does, so it sits beside it instead of stretching the picture."""
+        linked = [c for c in ids if c in self.topology.linked]
+        if not linked:
+            return
+        apps = [c for c in linked if self.topology.kind(c) == "app_server"]
+        for accessory in (c for c in ids if c not in self.topology.linked):
+            anchor = apps[0] if apps and self.topology.kind(accessory) == "app_files" else linked[0]
+            box.dot.body.append(f'\t{{rank=same; "{anchor}"; "{accessory}"}}\n')
+
+    def certificates_for(self, holder: str) -> list[str]:
+        return [i for i, c in self.topology.components.items() if isinstance(c, Certificate) and c.for_ == holder]
+
+    def group_label(self, cluster_id: str) -> str:
+        cluster = self.topology.components[cluster_id]
+        assert isinstance(cluster, ClusterSpec)
+        mode = cluster.mode.replace("_", "-")
+        details = f"{mode} cluster · VIP {cluster.vip}" if cluster.vip else f"{mode} cluster"
+        return f"{dot_text(cluster.label or cluster_id, 40)}\n{dot_text(details, 40)}"
+
+    # --- the whole picture ---------------------------------------------------------
+    def draw(self) -> None:
+        topology = self.topology
+        placed_servers: set[str] = set()
+        placed: set[str] = set()
+        for cluster_id in topology.of_kind("cluster"):
+            members = topology.members(cluster_id)
+            with _Box(f"grp_{cluster_id}", self.group_label(cluster_id), GROUP_BOX) as group:
+                for member in members:
+                    server = topology.host_of(member)
+                    if server is None:
+                        if member not in placed:
+                            self.add_node(member)
+                    elif server not in placed_servers:
+                        self.draw_server(server)
+                        placed_servers.add(server)
+                        placed.update(topology.hosted_on[server])
+                    placed.add(member)
+                for cert in self.certificates_for(cluster_id):
+                    self.add_node(cert)
+                    placed.add(cert)
+                    if members[0] in self.nodes:
+                        group.dot.body.append(f'\t{{rank=same; "{members[0]}"; "{cert}"}}\n')
+        for server in topology.of_kind("server"):
+            if server not in placed_servers:
+                self.draw_server(server)
+                placed.update(topology.hosted_on[server])
+        placed.update(c for s in topology.of_kind("server") for c in self.certificates_for(s))
+        for component_id, component in topology.components.items():
+            if component_id in placed or component.kind in ("server", "cluster"):
+                continue
+            if isinstance(component, Certificate) and component.for_ and component.for_ in self.nodes:
+                continue
+            if getattr(component, "host", None) is None:
+                self.add_node(component_id)
+        self.draw_dns()
+        self.draw_links()
+        self.draw_replication()
+        self.draw_monitoring()
+        self.draw_certificate_holders()
+
+    def edge(self, source: str, target: str, label: str = "", **attrs: str) -> None:
+        key = (source, target, label)
+        if key in self.edges or source not in self.nodes or target not in self.nodes:
+            return
+        self.edges.add(key)
+        self.nodes[source] >> Edge(label=nohtml(label) if label else "", **attrs) >> self.nodes[target]
+
+    def draw_dns(self) -> None:
+        records = self.topology.dns
+        if not records:
+            return
+        lines = [dot_text("DNS" + (f" for {self.topology.domain}" if self.topology.domain else ""), 40)]
+        for record in records:
+            lines.append(dot_text(f"{record.name} {record.type} → {self.resolved(record.to)}", 40))
+        self.nodes["_dns"] = _icon_class(KIND_ICONS["dns"])(nohtml("\n".join(lines)), nodeid="_dns")
+        for client in self.topology.clients:
+            self.edge(client, "_dns", "DNS lookup", **AUXILIARY)
+
+    def resolved(self, target: str) -> str:
+        component = self.topology.components.get(target)
+        address = getattr(component, "ip", None) or getattr(component, "vip", None)
+        return f"{target} ({address})" if address else target
+
+    def link_label(self, protocol: str, port: int | None, access: str | None, label: str | None) -> str:
+        text = f"{protocol}:{port}" if port else protocol
+        if access in ("read", "write"):
+            text += f" ({access})"
+        if label:
+            text += f"\n{dot_text(label)}"
+        return text
+
+    def firewall_in_front(self, source: str, target: str) -> str | None:
+        """A firewall that `protects` the target's unit and is drawn apart from the links,
+        when the flow comes from outside that unit: the flow is drawn through it."""
+        unit = self.topology.failure_unit(target)
+        if unit is None or self.topology.failure_unit(source) == unit:
+            return None
+        for firewall_id, firewall in self.topology.components.items():
+            if isinstance(firewall, Firewall) and firewall.host is None and firewall_id not in self.topology.linked \
+                    and unit in firewall.protects:
+                return firewall_id
+        return None
+
+    def draw_links(self) -> None:
+        for flow in self.topology.flows:
+            link = flow.link
+            style = dict(ENCRYPTED if link.encrypted else PLAIN)
+            label = self.link_label(link.protocol, link.port, link.access, link.label)
+            target_cluster = self.topology.components[link.target]
+            standby = isinstance(target_cluster, ClusterSpec) and target_cluster.mode == "active_passive" \
+                and flow.target != target_cluster.members[0]
+            source_cluster = self.topology.components[link.source]
+            standby = standby or (isinstance(source_cluster, ClusterSpec) and source_cluster.mode == "active_passive"
+                                  and flow.source != source_cluster.members[0])
+            if link.backup or standby:
+                style["style"] = "dashed"
+                label += "\nbackup" if link.backup else "\nstandby"
+            firewall = self.firewall_in_front(flow.source, flow.target)
+            if firewall is not None:
+                self.edge(flow.source, firewall, label, **style)
+                self.edge(firewall, flow.target, "", **style)
+            else:
+                self.edge(flow.source, flow.target, label, **style)
+
+    def draw_replication(self) -> None:
+        for replica_id, replica in self.topology.components.items():
+            if isinstance(replica, Database) and replica.replica_of:
+                mode = replica.replication.replace("_", "-")
+                self.edge(replica.replica_of, replica_id, f"{mode} replication", constraint="false", **REPLICATION)
+
+    def draw_monitoring(self) -> None:
+        """Agents sit on the servers they watch, with where they ship in their label; an
+        agent watching hostless components links to each."""
+        for agent_id, agent in self.topology.components.items():
+            if isinstance(agent, Monitoring):
+                for watched in agent.for_:
+                    self.edge(agent_id, watched, "watches", **AUXILIARY)
+
+    def draw_certificate_holders(self) -> None:
+        for cert_id, cert in self.topology.components.items():
+            if isinstance(cert, Certificate) and cert.for_ and cert.host is None:
+                holder = self.topology.components[cert.for_]
+                if not isinstance(holder, ClusterSpec) and holder.kind != "server":
+                    self.edge(cert_id, cert.for_, "TLS", **AUXILIARY)
+
+
+def diagram_source(topology: Topology, direction: str = "LR") -> str:
+    """The DOT source of a topology's diagram."""
+    graph_attr = {
+        "fontsize": "22",
+        "labelloc": "t",
+        "pad": "0.4",
+        "nodesep": "0.5",
+        "ranksep": "1.1",
+        "splines": "spline",
+        "newrank": "true",
+        "dpi": "96",
+    }
+    canvas = _Canvas(name=nohtml(dot_text(topology.title, 80)), filename="diagram", direction=direction,
+                     show=False, graph_attr=graph_attr, edge_attr={"fontsize": "11"},
+                     node_attr={"fontsize": "12"})
+    with canvas:
+        _Drawing(topology).draw()
+    return str(canvas.dot.source)
+
+
+_IMAGE_HREF = re.compile(r'xlink:href="([^"]+\.png)"')
+
+
+def inline_icons(svg: str) -> str:
+    """Replace icon file paths with data: URIs; only files of the icon library qualify."""
+
+    def inline(match: re.Match[str]) -> str:
+        path = Path(match.group(1)).resolve()
+        if not path.is_relative_to(ICON_ROOT):
+            raise DiagramError(f"the SVG names an image outside the icon library: {path.name}")
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'xlink:href="data:image/png;base64,{data}"'
+
+    return _IMAGE_HREF.sub(inline, svg)
+
+
+def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60) -> DiagramFiles:
+    """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``."""
+    source = diagram_source(topology, direction)
+    png, svg = out_dir / "diagram.png", out_dir / "diagram.svg"
+    try:
+        subprocess.run(
+            ["dot", "-Tpng", "-o", str(png), "-Tsvg", "-o", str(svg)],
+            input=source.encode(), capture_output=True, timeout=timeout, check=True,
+        )
+    except subprocess.TimeoutExpired:
+        raise DiagramError(f"dot took longer than {timeout:g} s to lay out the diagram") from None
+    except subprocess.CalledProcessError as error:
+        raise DiagramError(f"dot failed: {error.stderr.decode(errors='replace').strip()[:500]}") from None
+    except FileNotFoundError:
+        raise DiagramError("Graphviz's 'dot' command is not installed (run scripts/bootstrap)") from None
+    svg.write_text(inline_icons(svg.read_text(encoding="utf-8")), encoding="utf-8")
+    return DiagramFiles(png, svg)
