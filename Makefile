@@ -4,9 +4,9 @@
 setup:
 	@scripts/bootstrap
 
-# Analyse every design in specs/ (rendering into output/ comes with `archdoc render`).
+# Draw and analyse every design in specs/ into output/<spec>/.
 render: setup
-	.venv/bin/archdoc check specs/
+	.venv/bin/archdoc render specs/ -o output/
 
 test: setup
 	.venv/bin/python -m pytest

@@ -15,8 +15,10 @@ import click
 
 from archdoc import __version__
 from archdoc.check import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR
+from archdoc.publish import FORMATS  # light: the renderers import diagrams and weasyprint lazily
 
 SEVERITIES = ("high", "medium", "low")
+DIRECTIONS = ("LR", "TB", "RL", "BT")
 
 
 class _Cli(click.Group):
@@ -70,6 +72,46 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, max_b
     else:
         from archdoc.render.check_text import format_run
     click.echo(format_run(outcomes))
+    sys.exit(run_exit_status(outcomes, Severity(fail_on) if fail_on else None))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="output", show_default=True,
+              help="The folder to write into; each spec gets a folder named after its file.")
+@click.option("--formats", default=",".join(FORMATS), show_default=True,
+              help="Comma-separated outputs to write: " + ", ".join(FORMATS) + ".")
+@click.option("--direction", type=click.Choice(DIRECTIONS), default="LR", show_default=True,
+              help="The diagram's flow: left to right, top to bottom, ...")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds one diagram layout may take.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit with status 1 when a finding has this severity or a higher one.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="The largest spec file to read.")
+def render(paths: tuple[str, ...], output: str, formats: str, direction: str, timeout: float,
+           fail_on: str | None, max_bytes: int | None) -> None:
+    """Draw the diagram and write the report of each spec (files, or folders of *.yaml).
+
+    Writes OUTPUT/<spec file stem>/: diagram.png, diagram.svg, report.md, report.html,
+    report.pdf and findings.json.
+    """
+    from pathlib import Path
+
+    from archdoc.check import run_exit_status
+    from archdoc.publish import render_paths
+    from archdoc.render.summary import describe_outcome
+    from archdoc.rules import Severity
+    from archdoc.spec import DEFAULT_MAX_BYTES
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
+    outcomes = render_paths(paths, Path(output), chosen, direction, timeout, max_bytes or DEFAULT_MAX_BYTES)
+    for outcome in outcomes:
+        for problem in outcome.problems:
+            click.echo(str(problem), err=True)
+        click.echo(describe_outcome(outcome), err=bool(outcome.problems or outcome.error))
     sys.exit(run_exit_status(outcomes, Severity(fail_on) if fail_on else None))
 
 

@@ -28,7 +28,6 @@ from graphviz import nohtml
 from archdoc.model import Topology
 from archdoc.model.components import Certificate, Cluster as ClusterSpec, Database, Firewall, Monitoring, Server
 
-DIRECTIONS = ("LR", "TB", "RL", "BT")
 ICON_ROOT = (Path(diagrams.__file__).parent.parent / "resources").resolve()
 
 # software (lower case) -> icon class, as "module.Class" under diagrams
@@ -105,8 +104,8 @@ REPLICATION = {"color": "#7D3C98", "fontcolor": "#7D3C98", "style": "dashed"}
 AUXILIARY = {"color": "#95A5A6", "fontcolor": "#7B8894", "style": "dashed"}
 
 LABEL_WIDTH = 22  # characters per line in node labels
-SERVER_BOX = {"bgcolor": "#F4F6F7", "pencolor": "#AAB7B8", "style": "rounded", "fontsize": "13", "margin": "14"}
-GROUP_BOX = {"bgcolor": "#FEF9E7", "pencolor": "#D4AC0D", "style": "rounded,dashed", "fontsize": "13", "margin": "18"}
+SERVER_BOX = {"bgcolor": "#F4F6F7", "pencolor": "#AAB7B8", "style": "rounded", "fontsize": "17", "margin": "10"}
+GROUP_BOX = {"bgcolor": "#FEF9E7", "pencolor": "#D4AC0D", "style": "rounded,dashed", "fontsize": "17", "margin": "12"}
 
 
 class DiagramError(Exception):
@@ -135,6 +134,12 @@ def icon_for(kind: str, software: str | None) -> type[Node]:
     """The icon of a component's software where the library has one, else of its kind."""
     name = SOFTWARE_ICONS.get((software or "").strip().lower()) or KIND_ICONS[kind]
     return _icon_class(name)
+
+
+def icon_height(label: str) -> str:
+    """diagrams pads an icon node for 13 pt labels; ours are 16 pt, so pad a little more,
+    or the last icon line and the first label line touch."""
+    return f"{2.0 + 0.45 * label.count(chr(10)):.2f}"
 
 
 class _Canvas(Diagram):
@@ -171,8 +176,8 @@ class _Drawing:
         kind = KIND_NAMES[component.kind]
         if isinstance(component, Database):
             kind = f"{component.role} {kind}"
-        if isinstance(component, Certificate):
-            kind = " ".join(x for x in (kind, component.domain, f"by {component.issuer}" if component.issuer else "") if x)
+        if isinstance(component, Certificate):  # at most three lines: more would run into the icon
+            kind = f"TLS cert for {component.domain}" if component.domain else kind
         if isinstance(component, Monitoring) and component.to:
             kind = f"{kind} → {component.to}"
         return nohtml(f"{name}\n{dot_text(kind)}")
@@ -184,7 +189,8 @@ class _Drawing:
             software = "letsencrypt"
         icon = _icon_class("onprem.certificates.LetsEncrypt") if software == "letsencrypt" else icon_for(
             component.kind, software)
-        self.nodes[component_id] = icon(self.node_label(component_id), nodeid=component_id)
+        label = self.node_label(component_id)
+        self.nodes[component_id] = icon(label, nodeid=component_id, height=icon_height(label))
 
     def server_label(self, server_id: str) -> str:
         server = self.topology.components[server_id]
@@ -282,7 +288,8 @@ class _Drawing:
         lines = [dot_text("DNS" + (f" for {self.topology.domain}" if self.topology.domain else ""), 40)]
         for record in records:
             lines.append(dot_text(f"{record.name} {record.type} → {self.resolved(record.to)}", 40))
-        self.nodes["_dns"] = _icon_class(KIND_ICONS["dns"])(nohtml("\n".join(lines)), nodeid="_dns")
+        label = "\n".join(lines)
+        self.nodes["_dns"] = _icon_class(KIND_ICONS["dns"])(nohtml(label), nodeid="_dns", height=icon_height(label))
         for client in self.topology.clients:
             self.edge(client, "_dns", "DNS lookup", **AUXILIARY)
 
@@ -357,18 +364,18 @@ class _Drawing:
 def diagram_source(topology: Topology, direction: str = "LR") -> str:
     """The DOT source of a topology's diagram."""
     graph_attr = {
-        "fontsize": "22",
+        "fontsize": "26",
         "labelloc": "t",
         "pad": "0.4",
-        "nodesep": "0.5",
-        "ranksep": "1.1",
+        "nodesep": "0.35",
+        "ranksep": "0.6",
         "splines": "spline",
         "newrank": "true",
         "dpi": "96",
     }
     canvas = _Canvas(name=nohtml(dot_text(topology.title, 80)), filename="diagram", direction=direction,
-                     show=False, graph_attr=graph_attr, edge_attr={"fontsize": "11"},
-                     node_attr={"fontsize": "12"})
+                     show=False, graph_attr=graph_attr, edge_attr={"fontsize": "14"},
+                     node_attr={"fontsize": "16"})
     with canvas:
         _Drawing(topology).draw()
     return str(canvas.dot.source)

@@ -1,0 +1,573 @@
+"""The written analysis of a design, as structured sections of sentences.
+
+Everything said follows from the spec and the findings: which kinds are present, which
+algorithm the load balancer uses, which tiers are active-active or active-passive,
+how the databases replicate and what the application reads and writes where. The
+renderers lay the sections out as Markdown, HTML and PDF; they add no sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from archdoc.explain.knowledge import (
+    ACTIVE_ACTIVE, ACTIVE_PASSIVE, ALGORITHMS, DEFAULT_PORTS, KIND_ORDER, KINDS, QPS_GENERIC, QPS_HOW,
+    REFERENCES, REPLICATION_LOG, REPLICATION_MODES, software_name,
+)
+from archdoc.explain.walk import described, name, protecting_firewalls, request_walk
+from archdoc.model import Topology
+from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Monitoring, Server
+from archdoc.rules import Analysis, Category, Finding, Severity
+from archdoc.rules.base import sentence_list
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()  # a numbered list
+    bullets: tuple[str, ...] = ()
+    table: Table | None = None
+    subsections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The findings of one rule; why and fix are given once when they are the same for all."""
+
+    rule: str
+    name: str
+    severity: str
+    findings: tuple[Finding, ...]
+    why: str | None
+    fix: str | None
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    category: str
+    rules: tuple[RuleGroup, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    description: str | None
+    summary: str
+    sections: tuple[Section, ...]
+    issues: tuple[FindingGroup, ...]
+    references: tuple[tuple[str, str], ...]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _names(topology: Topology, ids: Iterable[str]) -> str:
+    return sentence_list(name(topology, i) for i in ids)
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+# --- overview -------------------------------------------------------------------------
+def summary(analysis: Analysis) -> str:
+    topology = analysis.topology
+    servers = topology.of_kind("server")
+    counts = {s: sum(1 for f in analysis.findings if f.severity is s) for s in Severity}
+    found = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    issues = f"archdoc found {_plural(len(analysis.findings), 'issue')} ({found})." if analysis.findings \
+        else "archdoc found no issue."
+    machines = f"The design runs on {_plural(len(servers), 'server')}" if servers else "The design names no servers"
+    return f"{machines} and has {_plural(len(topology.components), 'component')} in all. {issues}"
+
+
+def servers_table(topology: Topology) -> Section | None:
+    servers = topology.of_kind("server")
+    if not servers:
+        return None
+    rows = []
+    for server_id in servers:
+        server = topology.components[server_id]
+        assert isinstance(server, Server)
+        runs = [described_short(topology, c) for c in topology.hosted_on[server_id]]
+        rows.append((name(topology, server_id), server.ip or "", "yes" if server.public else "no",
+                     ", ".join(runs) or "nothing"))
+    return Section("Servers and what runs on them", table=Table(("server", "IP", "public", "runs"), tuple(rows)))
+
+
+def described_short(topology: Topology, component_id: str) -> str:
+    component = topology.components[component_id]
+    kind = KINDS[component.kind].singular
+    if isinstance(component, Database):
+        kind = f"{component.role} {kind}"
+    software = software_name(component.software)
+    return f"{name(topology, component_id)} ({software + ' ' if software else ''}{kind})"
+
+
+# --- components -----------------------------------------------------------------------
+def _role_here(topology: Topology, component_id: str) -> str:
+    """What this component does in this design, from its links."""
+    incoming = list(dict.fromkeys(f.source for f in topology.flows_into.get(component_id, ())))
+    outgoing = list(dict.fromkeys(f.target for f in topology.flows_from.get(component_id, ())))
+    parts = []
+    if incoming:
+        parts.append(f"receives requests from {_names(topology, incoming)}")
+    if outgoing:
+        parts.append(f"sends requests to {_names(topology, outgoing)}")
+    if not parts:
+        return f"{described(topology, component_id)} takes no part in any link."
+    return f"{described(topology, component_id)} {' and '.join(parts)}."
+
+
+def component_sections(topology: Topology) -> list[Section]:
+    sections = []
+    for kind in KIND_ORDER:
+        ids = topology.of_kind(kind)
+        if not ids:
+            continue
+        info = KINDS[kind]
+        paragraphs = [info.what, *_why_here(topology, kind, ids)]
+        sections.append(Section(info.heading, paragraphs=tuple(paragraphs)))
+    return sections
+
+
+def _why_here(topology: Topology, kind: str, ids: tuple[str, ...]) -> list[str]:
+    if kind == "client":
+        return [f"Here the client{' is' if len(ids) == 1 else 's are'} {_names(topology, ids)}."]
+    if kind == "server":
+        return [_servers_here(topology, ids)]
+    if kind == "load_balancer":
+        return [_load_balancers_here(topology, lb) for lb in ids]
+    if kind in ("web_server", "app_server", "cache"):
+        text = [_role_here(topology, c) for c in ids]
+        if len(ids) > 1:
+            text.append(f"With {_plural(len(ids), KINDS[kind].singular)}, one can fail or be restarted for an "
+                        f"update while the others serve, and their capacity adds up.")
+        return text
+    if kind == "app_files":
+        hosts = [topology.host_of(c) for c in ids]
+        where = ", ".join(f"{name(topology, c)} on {name(topology, h)}" if h else name(topology, c)
+                          for c, h in zip(ids, hosts))
+        return [f"Here: {where}. Every server that runs the application server needs the same version of the "
+                f"code, so a deploy updates them all."]
+    if kind == "database":
+        return _databases_here(topology, ids)
+    if kind == "firewall":
+        return [_firewall_here(topology, f) for f in ids]
+    if kind == "monitoring":
+        return [_monitoring_here(topology, ids)]
+    if kind == "certificate":
+        return [_certificate_here(topology, c) for c in ids]
+    if kind == "cluster":
+        return [_cluster_here(topology, c) for c in ids]
+    return []
+
+
+def _servers_here(topology: Topology, ids: tuple[str, ...]) -> str:
+    described_servers = []
+    for server_id in ids:
+        server = topology.components[server_id]
+        assert isinstance(server, Server)
+        kinds = {topology.kind(c) for c in topology.hosted_on[server_id]}
+        roles = [KINDS[k].singular for k in KIND_ORDER
+                 if k in kinds and k in ("load_balancer", "web_server", "app_server", "database", "cache")]
+        what = f"runs the {sentence_list(roles)}" if roles else "runs no traffic-carrying component"
+        ip = f" ({server.ip}{', public' if server.public else ''})" if server.ip else ""
+        described_servers.append(f"{name(topology, server_id)}{ip} {what}")
+    return f"This design has {_plural(len(ids), 'server')}: {'; '.join(described_servers)}."
+
+
+def _load_balancers_here(topology: Topology, lb: str) -> str:
+    component = topology.components[lb]
+    assert isinstance(component, LoadBalancer)
+    backends = topology.backends(lb)
+    algorithm = ALGORITHMS[component.algorithm].name
+    if len(backends) > 1:
+        return (f"{described(topology, lb)} spreads requests over {_names(topology, backends)} with "
+                f"{algorithm}, so no backend carries all the traffic, and it stops sending requests to a backend "
+                f"whose health check fails.")
+    if backends:
+        return (f"{described(topology, lb)} sends every request to its one backend, {name(topology, backends[0])}; "
+                f"more backends can be added behind it without changing the address users connect to.")
+    return f"{described(topology, lb)} has no backend in the links."
+
+
+def _databases_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
+    text = []
+    for db in ids:
+        component = topology.components[db]
+        assert isinstance(component, Database)
+        if component.role == "replica":
+            text.append(f"{described(topology, db)} is a replica of {name(topology, component.replica_of or '')}: "
+                        f"a second, continuously updated copy of the data, which can serve reads and can be "
+                        f"promoted to primary if the primary fails.")
+        else:
+            text.append(f"{described(topology, db)} is a primary: it takes the writes.")
+    return text
+
+
+def _firewall_here(topology: Topology, firewall_id: str) -> str:
+    firewall = topology.components[firewall_id]
+    assert isinstance(firewall, Firewall)
+    protected = firewall.protects or ([firewall.host] if firewall.host else [])
+    parts = []
+    if protected:
+        parts.append(f"protects {_names(topology, protected)}")
+    if firewall_id in topology.linked:
+        beyond = [f.target for f in topology.flows_from.get(firewall_id, ())]
+        parts.append(f"filters the traffic on its way to {_names(topology, beyond)}")
+    return f"{name(topology, firewall_id)} {' and '.join(parts) or 'protects nothing yet'}."
+
+
+def _monitoring_here(topology: Topology, ids: tuple[str, ...]) -> str:
+    placed = []
+    for agent_id in ids:
+        agent = topology.components[agent_id]
+        assert isinstance(agent, Monitoring)
+        watched = [agent.host] if agent.host else []
+        watched += agent.for_
+        to = f", shipping to {agent.to}" if agent.to else ""
+        placed.append(f"{name(topology, agent_id)} watches {_names(topology, watched) or 'nothing'}{to}")
+    return f"Here: {'; '.join(placed)}."
+
+
+def _certificate_here(topology: Topology, cert_id: str) -> str:
+    cert = topology.components[cert_id]
+    assert isinstance(cert, Certificate)
+    domain = f" for {cert.domain}" if cert.domain else ""
+    issuer = f", issued by {cert.issuer}" if cert.issuer else ""
+    if cert.for_:
+        where = f"held by {name(topology, cert.for_)}"
+    elif cert.host:
+        where = f"installed on {name(topology, cert.host)}"
+    else:
+        where = "not installed anywhere"
+    return f"{name(topology, cert_id)} is the certificate{domain}{issuer}, {where}: TLS ends where it is."
+
+
+def _cluster_here(topology: Topology, cluster_id: str) -> str:
+    cluster = topology.components[cluster_id]
+    assert isinstance(cluster, Cluster)
+    vip = f" behind the virtual IP {cluster.vip}" if cluster.vip else ""
+    if cluster.mode == "active_passive":
+        how = (f"{name(topology, cluster.members[0])} is active and {_names(topology, cluster.members[1:])} "
+               f"stand{'s' if len(cluster.members) == 2 else ''} by, taking over when it fails")
+    else:
+        how = "every member takes traffic at once"
+    return f"{name(topology, cluster_id)} groups {_names(topology, cluster.members)}{vip}: {how}."
+
+
+# --- load balancing -------------------------------------------------------------------
+def load_balancing(topology: Topology) -> Section | None:
+    lbs = topology.of_kind("load_balancer")
+    if not lbs:
+        return None
+    subsections = []
+    by_algorithm: dict[str, list[str]] = {}
+    for lb in lbs:
+        component = topology.components[lb]
+        assert isinstance(component, LoadBalancer)
+        by_algorithm.setdefault(component.algorithm, []).append(lb)
+    for algorithm_id, members in by_algorithm.items():
+        algorithm = ALGORITHMS[algorithm_id]
+        who = f"The load balancer{'' if len(members) == 1 else 's'} {_names(topology, members)}"
+        subsections.append(Section(
+            f"The algorithm: {algorithm.name}",
+            paragraphs=(
+                f"{who} use{'s' if len(members) == 1 else ''} {algorithm.name}: it {algorithm.how}.",
+                f"In HAProxy this is `{algorithm.haproxy}`." if _uses(topology, members, "haproxy") else
+                f"In HAProxy terms this is `{algorithm.haproxy}`.",
+            ),
+        ))
+    subsections.append(Section(
+        "Active-active or active-passive",
+        paragraphs=(ACTIVE_ACTIVE, ACTIVE_PASSIVE, "In this design:"),
+        bullets=tuple(tier_modes(topology)),
+    ))
+    return Section("Load balancing", subsections=tuple(subsections))
+
+
+def _uses(topology: Topology, ids: Iterable[str], software: str) -> bool:
+    return any((topology.components[i].software or "").lower() == software for i in ids)
+
+
+def tier_modes(topology: Topology) -> list[str]:
+    """One sentence per tier: active-active, active-passive, or a single node."""
+    lines = []
+    lbs = topology.of_kind("load_balancer")
+    lb_clusters = [c for c in topology.of_kind("cluster") if topology.kind(topology.members(c)[0]) == "load_balancer"]
+    if lb_clusters:
+        for cluster_id in lb_clusters:
+            lines.append("The load balancers: " + _cluster_here(topology, cluster_id))
+    elif len(lbs) == 1:
+        lines.append(f"The load balancers: only {name(topology, lbs[0])}, so this tier is neither: it has no "
+                     f"redundancy at all and is a single point of failure.")
+    else:
+        lines.append(f"The load balancers: {_names(topology, lbs)} each take their own traffic (active-active).")
+    for lb in lbs:
+        component = topology.components[lb]
+        assert isinstance(component, LoadBalancer)
+        backends = topology.backends(lb)
+        spares = [f.target for f in topology.flows_from.get(lb, ()) if f.link.backup]
+        algorithm = ALGORITHMS[component.algorithm]
+        if len(backends) > 1 and algorithm.active_active:
+            line = (f"Behind {name(topology, lb)}: active-active. {algorithm.name.capitalize()} sends requests "
+                    f"to {_names(topology, backends)} at the same time.")
+        elif len(backends) > 1:
+            line = (f"Behind {name(topology, lb)}: {algorithm.name} fills {name(topology, backends[0])} first; "
+                    f"the other backends take traffic only when it is full.")
+        elif backends:
+            line = f"Behind {name(topology, lb)}: one backend, {name(topology, backends[0])}, so no redundancy."
+        else:
+            line = f"Behind {name(topology, lb)}: no backend."
+        if spares:
+            line += (f" {_names(topology, spares)} {'is a backup' if len(spares) == 1 else 'are backups'} "
+                     f"(active-passive): traffic goes there only when the others are down.")
+        lines.append(line)
+    primaries = [d for d in topology.of_kind("database") if not topology.is_replica(d)]
+    replicas = [d for d in topology.of_kind("database") if topology.is_replica(d)]
+    if primaries and replicas:
+        lines.append(f"The databases: for writes active-passive: {_names(topology, primaries)} "
+                     f"take{'s' if len(primaries) == 1 else ''} every write, while {_names(topology, replicas)} "
+                     f"serve{'s' if len(replicas) == 1 else ''} reads and stand{'s' if len(replicas) == 1 else ''} "
+                     f"by to be promoted.")
+    return lines
+
+
+# --- databases ------------------------------------------------------------------------
+def database_section(topology: Topology) -> Section | None:
+    databases = topology.of_kind("database")
+    if not databases:
+        return None
+    replicas = [d for d in databases if topology.is_replica(d)]
+    paragraphs: list[str] = []
+    if replicas:
+        for replica_id in replicas:
+            replica = topology.components[replica_id]
+            assert isinstance(replica, Database) and replica.replica_of
+            primary = topology.components[replica.replica_of]
+            log = REPLICATION_LOG.get((primary.software or "").lower(), "replication log")
+            mode_name, mode_text = REPLICATION_MODES[replica.replication]
+            paragraphs.append(
+                f"{name(topology, replica.replica_of)} is the primary (the master) and {name(topology, replica_id)} "
+                f"a replica (a slave) that copies it with {mode_name} replication. The primary records every change "
+                f"in its {log}; the replica fetches that log and replays it, so it holds the same data. {mode_text}"
+            )
+    else:
+        paragraphs.append(f"{_names(topology, databases)} {'has' if len(databases) == 1 else 'have'} no replica: "
+                          f"there is one copy of each database's data, and a failure loses access to it.")
+    uses = application_view(topology)
+    if replicas:
+        paragraphs.append(
+            "For the application, the primary and a replica are not the same: every write (INSERT, UPDATE, DELETE) "
+            "must go to the primary; reads may go to either; a replica is read-only, and when the primary fails "
+            "one is promoted to take the writes."
+        )
+    return Section("The database" + ("s" if len(databases) > 1 else "") + (" and replication" if replicas else ""),
+                   paragraphs=tuple(paragraphs), bullets=tuple(uses))
+
+
+def application_view(topology: Topology) -> list[str]:
+    """Who reads and writes which database, from the links."""
+    lines = []
+    for source in topology.components:
+        flows = [f for f in topology.flows_from.get(source, ()) if topology.kind(f.target) == "database"]
+        if not flows:
+            continue
+        parts = []
+        for flow in flows:
+            verb = {"read": "reads from", "write": "writes to", "readwrite": "reads from and writes to"}[flow.link.access or "readwrite"]
+            role = topology.components[flow.target].role  # type: ignore[union-attr]
+            parts.append(f"{verb} {name(topology, flow.target)} (the {role})")
+        lines.append(f"{name(topology, source)} {sentence_list(parts)}.")
+    return lines
+
+
+# --- security and monitoring ----------------------------------------------------------
+def security_section(topology: Topology) -> Section | None:
+    subsections = []
+    firewalls = topology.of_kind("firewall")
+    if firewalls:
+        bullets = [firewall_rules(topology, f) for f in firewalls]
+        subsections.append(Section(
+            "Firewalls",
+            paragraphs=(KINDS["firewall"].what,
+                        "Each firewall should let in exactly the traffic the links need, and nothing else:"),
+            bullets=tuple(bullets),
+        ))
+    client_flows = topology.client_flows
+    if client_flows:
+        encrypted = [f for f in client_flows if f.link.encrypted]
+        plain = [f for f in client_flows if not f.link.encrypted]
+        paragraphs = []
+        if encrypted:
+            targets = list(dict.fromkeys(f.target for f in encrypted))
+            paragraphs.append(
+                f"Users reach {_names(topology, targets)} over HTTPS. HTTPS protects the traffic between the users "
+                f"and the site: an eavesdropper on the path (public Wi-Fi, an ISP) cannot read or change it, and "
+                f"the certificate proves to the browser that it talks to the real site."
+            )
+            for lb in topology.of_kind("load_balancer"):
+                inbound = any(f.link.encrypted for f in topology.flows_into.get(lb, ()))
+                plain_out = [f.target for f in topology.flows_from.get(lb, ()) if not f.link.encrypted]
+                if inbound and plain_out:
+                    paragraphs.append(
+                        f"TLS ends at {name(topology, lb)}: from there to {_names(topology, list(dict.fromkeys(plain_out)))} "
+                        f"the requests travel unencrypted inside the network."
+                    )
+        if plain:
+            targets = list(dict.fromkeys(f.target for f in plain))
+            paragraphs.append(f"Users reach {_names(topology, targets)} over plain {plain[0].link.protocol.upper()}: "
+                              f"passwords and cookies cross the network as readable text.")
+        subsections.append(Section("HTTPS", paragraphs=tuple(paragraphs)))
+    if not subsections:
+        return None
+    return Section("Security", subsections=tuple(subsections))
+
+
+def firewall_rules(topology: Topology, firewall_id: str) -> str:
+    firewall = topology.components[firewall_id]
+    assert isinstance(firewall, Firewall)
+    protected = firewall.protects or ([firewall.host] if firewall.host else [])
+    allowed = []
+    for unit in protected:
+        inside = set(topology.on_unit(unit))
+        for component in inside:
+            for flow in topology.flows_into.get(component, ()):
+                if flow.source in inside:
+                    continue
+                port = flow.link.port or DEFAULT_PORTS.get(flow.link.protocol)
+                what = f"port {port} ({flow.link.protocol})" if port else flow.link.protocol
+                allowed.append(f"{what} from {name(topology, flow.source)} to {name(topology, component)}")
+    if firewall_id in topology.linked:
+        for flow in topology.flows_from.get(firewall_id, ()):
+            port = flow.link.port or DEFAULT_PORTS.get(flow.link.protocol)
+            what = f"port {port} ({flow.link.protocol})" if port else flow.link.protocol
+            allowed.append(f"{what} on to {name(topology, flow.target)}")
+    target = _names(topology, protected) if protected else "the traffic that passes it"
+    if not allowed:
+        return f"{name(topology, firewall_id)} ({target}): no link enters; it can drop all inbound traffic."
+    return f"{name(topology, firewall_id)} ({target}): allow {'; '.join(sorted(set(allowed)))}."
+
+
+def monitoring_section(topology: Topology) -> Section | None:
+    agents = topology.of_kind("monitoring")
+    if not agents:
+        return None
+    services = sorted({a.to for a in topology.components.values() if isinstance(a, Monitoring) and a.to})
+    destination = sentence_list(services) if services else "the monitoring service"
+    paragraphs = [
+        "Monitoring is there to know that something is broken or slow before the users say so: it alerts the "
+        "people on call, gives them the metrics and logs to find the cause, and shows the trends that tell when "
+        "to add capacity.",
+        f"How the data is collected: {_monitoring_here(topology, agents)[len('Here: '):-1]}. Each agent runs on "
+        f"its server, samples the host's metrics (CPU, memory, disk, network) and the logs and counters of the "
+        f"services there, and sends them to {destination}, which stores, graphs and alerts on them.",
+    ]
+    web_software = sorted({(topology.components[w].software or "").lower() for w in topology.of_kind("web_server")})
+    for software in web_software or [""]:
+        who = software_name(software) or "the web server"
+        how = QPS_HOW.get(software, QPS_GENERIC)
+        paragraphs.append(f"To monitor {who}'s queries per second (QPS): {how}.")
+    return Section("Monitoring", paragraphs=tuple(paragraphs))
+
+
+# --- issues and references ------------------------------------------------------------
+CATEGORY_TITLES = {
+    Category.RELIABILITY: "Reliability",
+    Category.SECURITY: "Security",
+    Category.PERFORMANCE: "Performance",
+    Category.OBSERVABILITY: "Observability",
+    Category.DESIGN: "Design",
+}
+
+
+def issue_groups(analysis: Analysis) -> tuple[FindingGroup, ...]:
+    from archdoc.rules import RULES
+
+    groups = []
+    for category, title in CATEGORY_TITLES.items():
+        rules = []
+        for rule_id, rule in RULES.items():
+            findings = tuple(f for f in analysis.findings if f.category is category and f.rule == rule_id)
+            if not findings:
+                continue
+            why = findings[0].why if len({f.why for f in findings}) == 1 else None
+            fix = findings[0].fix if len({f.fix for f in findings}) == 1 else None
+            rules.append(RuleGroup(rule_id, rule.name, rule.severity.value, findings, why, fix))
+        if rules:
+            groups.append(FindingGroup(title, tuple(rules)))
+    return tuple(groups)
+
+
+def references(topology: Topology, analysis: Analysis) -> tuple[tuple[str, str], ...]:
+    keys = []
+    if topology.dns or topology.domain:
+        keys.append("dns")
+    keys += ["tcp", "http"]
+    lbs = topology.of_kind("load_balancer")
+    if lbs:
+        keys.append("haproxy_balance" if _uses(topology, lbs, "haproxy") or not _uses(topology, lbs, "nginx")
+                    else "nginx_lb")
+    if any(isinstance(c, Cluster) and c.mode == "active_passive" for c in topology.components.values()):
+        keys.append("keepalived")
+    database_software = {(topology.components[d].software or "").lower() for d in topology.of_kind("database")}
+    if topology.of_kind("database"):
+        for software, key in (("postgresql", "postgresql_replication"), ("postgres", "postgresql_replication"),
+                              ("mariadb", "mariadb_replication")):
+            if software in database_software:
+                keys.append(key)
+        if "mysql" in database_software or not database_software - {""}:
+            keys.append("mysql_replication")
+    if any(f.link.encrypted for f in topology.flows):
+        keys.append("tls")
+    if any(isinstance(c, Certificate) and "encrypt" in (c.issuer or "").lower() for c in topology.components.values()):
+        keys.append("letsencrypt")
+    if topology.of_kind("firewall") or any(f.rule == "no-firewall" for f in analysis.findings):
+        keys.append("firewall")
+    monitoring_software = {(topology.components[m].software or "").lower() for m in topology.of_kind("monitoring")}
+    if topology.of_kind("monitoring"):
+        web_software = {(topology.components[w].software or "").lower() for w in topology.of_kind("web_server")}
+        if "apache" in web_software:
+            keys.append("apache_status")
+        if "nginx" in web_software or "apache" not in web_software:
+            keys.append("nginx_status")
+        keys += [k for s, k in (("datadog", "datadog_agent"), ("sumologic", "sumologic_collector"))
+                 if s in monitoring_software]
+    if any(f.rule == "spof" for f in analysis.findings):
+        keys.append("spof")
+    return tuple(REFERENCES[k] for k in dict.fromkeys(keys))
+
+
+def build_report(analysis: Analysis) -> Report:
+    """The report of one analysed design."""
+    topology = analysis.topology
+    sections: list[Section] = []
+    table = servers_table(topology)
+    if table:
+        sections.append(table)
+    walk = request_walk(topology)
+    if walk:
+        sections.append(Section("How a request travels", steps=tuple(walk)))
+    sections.append(Section("The components", subsections=tuple(component_sections(topology))))
+    for section in (load_balancing(topology), database_section(topology), security_section(topology),
+                    monitoring_section(topology)):
+        if section:
+            sections.append(section)
+    counts = {s.value: sum(1 for f in analysis.findings if f.severity is s) for s in Severity}
+    return Report(
+        title=topology.title,
+        description=topology.description,
+        summary=summary(analysis),
+        sections=tuple(sections),
+        issues=issue_groups(analysis),
+        references=references(topology, analysis),
+        counts=counts,
+    )
+

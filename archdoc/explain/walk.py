@@ -1,0 +1,223 @@
+"""The walk of one request, from the user's browser through the design and back.
+
+Each step follows from the spec: the DNS record's type and target, the client link's
+protocol and port, and then the links hop by hop. Where a load balancer offers several
+backends, the walk names them all and follows the first.
+"""
+
+from __future__ import annotations
+
+from archdoc.explain.knowledge import ALGORITHMS, DEFAULT_PORTS, software_name
+from archdoc.model import DnsRecord, Flow, Topology
+from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Server
+from archdoc.rules.base import sentence_list
+
+
+def name(topology: Topology, component_id: str) -> str:
+    return topology.label(component_id)
+
+
+def described(topology: Topology, component_id: str) -> str:
+    """'nginx-1 (Nginx on web-01)': the name, with software and server where known."""
+    component = topology.components[component_id]
+    details = [software_name(component.software) or ""]
+    host = topology.host_of(component_id)
+    if host:
+        details.append(f"on {name(topology, host)}")
+    detail = " ".join(d for d in details if d)
+    return f"{name(topology, component_id)} ({detail})" if detail else name(topology, component_id)
+
+
+def address_of(topology: Topology, component_id: str) -> str | None:
+    component = topology.components[component_id]
+    if isinstance(component, Server):
+        return component.ip
+    if isinstance(component, Cluster):
+        return component.vip
+    host = topology.host_of(component_id)
+    return address_of(topology, host) if host else None
+
+
+def site_record(topology: Topology) -> DnsRecord | None:
+    """The record users look up: www, else the apex, else the first."""
+    for wanted in ("www", "@", ""):
+        for record in topology.dns:
+            if record.name == wanted:
+                return record
+    return topology.dns[0] if topology.dns else None
+
+
+def _dns_step(topology: Topology, first: Flow) -> str | None:
+    record = site_record(topology)
+    if record is None:
+        if topology.domain:
+            return (f"The user opens {topology.domain} in the browser, which asks DNS for the address of that "
+                    f"name (the spec lists no DNS records).")
+        return None
+    host = record.fqdn(topology.domain)
+    opening = (f"The user opens {host} in the browser. The domain name is for people; computers connect to IP "
+               f"addresses, so the browser first asks DNS to translate the name.")
+    if record.type == "CNAME":
+        return (f"{opening} The {host} record is a CNAME: it names another host name, {record.to}, which DNS "
+                f"resolves in turn to an address.")
+    if record.component is not None:
+        address = address_of(topology, record.component)
+        what = f"the address of {name(topology, record.component)}"
+        if isinstance(topology.components[record.component], Cluster):
+            what = f"the virtual IP of the cluster {name(topology, record.component)}"
+        answer = f"{address}, {what}" if address else what
+    else:
+        answer = record.to
+    kind = {"A": "an A record, which maps a name to an IPv4 address",
+            "AAAA": "an AAAA record, which maps a name to an IPv6 address"}.get(record.type, f"a {record.type} record")
+    return f"{opening} The {host} record is {kind}: it answers {answer}."
+
+
+def _connect_step(topology: Topology, first: Flow) -> str:
+    link = first.link
+    port = link.port or DEFAULT_PORTS.get(link.protocol)
+    address = address_of(topology, link.target)
+    where = f"{address}" if address else name(topology, link.target)
+    on_port = f" on port {port}" if port else ""
+    if link.encrypted:
+        certificate = _certificate_phrase(topology, first.target)
+        return (f"The browser opens a TCP connection to {where}{on_port} and starts a TLS handshake: the server "
+                f"presents {certificate}, the browser checks it and both agree on session keys. The HTTP request "
+                f"then travels encrypted: HTTPS is HTTP over TLS, over TCP/IP.")
+    return (f"The browser opens a TCP connection to {where}{on_port} and sends the HTTP request over it in plain "
+            f"text ({link.protocol.upper()} over TCP/IP): anyone on the path can read it.")
+
+
+def _certificate_phrase(topology: Topology, target: str) -> str:
+    for cert in topology.components.values():
+        if isinstance(cert, Certificate) and (cert.for_ is not None or cert.host is not None):
+            holders = {target, *topology.clusters_of.get(target, ()), topology.host_of(target)}
+            if cert.for_ in holders or cert.host in holders:
+                parts = ["its certificate"]
+                if cert.domain:
+                    parts.append(f"for {cert.domain}")
+                if cert.issuer:
+                    parts.append(f"signed by {cert.issuer}")
+                return " ".join(parts)
+    return "its certificate"
+
+
+def _hop(topology: Topology, current: str, flows: list[Flow], entered_via: Flow | None) -> str:
+    component = topology.components[current]
+    targets = list(dict.fromkeys(f.target for f in flows))
+    who = described(topology, current)
+    if isinstance(component, LoadBalancer):
+        algorithm = ALGORITHMS[component.algorithm]
+        clusters = [c for c in topology.clusters_of.get(current, ())]
+        lead = ""
+        if clusters:
+            cluster = topology.components[clusters[0]]
+            assert isinstance(cluster, Cluster)
+            others = [name(topology, m) for m in cluster.members if m != current]
+            if cluster.mode == "active_passive":
+                lead = (f"The address belongs to the cluster {name(topology, clusters[0])}: {who}, its active "
+                        f"member, takes the connection while {sentence_list(others)} stands by. ")
+                who = name(topology, current)
+            else:
+                lead = f"{who} is one of the cluster {name(topology, clusters[0])}'s members, which all take traffic. "
+                who = name(topology, current)
+        backends = topology.backends(current)
+        if len(backends) > 1:
+            who = who if lead else f"The load balancer {who}"
+            return (f"{lead}{who} chooses a backend with {algorithm.name}: it {algorithm.how}. The backends are "
+                    f"{sentence_list(name(topology, b) for b in backends)}; say it picks "
+                    f"{name(topology, targets[0])}.")
+        who = who if lead else f"The load balancer {who}"
+        return f"{lead}{who} passes the request to its backend, {name(topology, targets[0])}."
+    if isinstance(component, Firewall):
+        return (f"The firewall {who} checks the connection against its rules and lets it through to "
+                f"{sentence_list(name(topology, t) for t in targets)}.")
+    if component.kind == "web_server":
+        nexts = sentence_list(name(topology, t) for t in targets)
+        protocol = flows[0].link.protocol.upper()
+        return (f"The web server {who} answers requests for static files (HTML, CSS, images) itself and passes "
+                f"dynamic requests to {nexts} over {protocol}.")
+    if component.kind == "app_server":
+        code = [name(topology, c) for c in topology.hosted_on.get(topology.host_of(current) or "", ())
+                if topology.kind(c) == "app_files"]
+        runs = f"runs the application code ({sentence_list(code)})" if code else "runs the application code"
+        uses = []
+        for flow in flows:
+            verb = {"read": "reads from", "write": "writes to", "readwrite": "reads from and writes to"}.get(
+                flow.link.access or "", "calls")
+            what = topology.kind(flow.target).replace("_", " ")
+            if isinstance(topology.components[flow.target], Database):
+                role = topology.components[flow.target].role  # type: ignore[union-attr]
+                what = f"the {role} database"
+            uses.append(f"{verb} {what} {name(topology, flow.target)}")
+        return f"The application server {who} {runs} and {sentence_list(uses)}."
+    if component.kind == "cache":
+        return f"The cache {who} answers from memory when it holds the data."
+    nexts = sentence_list(name(topology, t) for t in targets)
+    return f"{who} passes the request on to {nexts}."
+
+
+def protecting_firewalls(topology: Topology, unit: str) -> list[str]:
+    return [i for i, c in topology.components.items() if isinstance(c, Firewall) and unit in c.protects]
+
+
+def _guarded(topology: Topology, source: str, target: str) -> str:
+    """'The firewall fw-1 lets the connection into web-01. ' when one guards the way in."""
+    unit = topology.failure_unit(target)
+    if unit is None or topology.failure_unit(source) == unit:
+        return ""
+    guards = protecting_firewalls(topology, unit)
+    if not guards:
+        return ""
+    return (f"The firewall {sentence_list(name(topology, g) for g in guards)} checks the connection into "
+            f"{name(topology, unit)} against its rules and lets it in. ")
+
+
+def _database_step(topology: Topology, caller: str, databases: list[str]) -> str:
+    guards = "".join(dict.fromkeys(_guarded(topology, caller, db) for db in databases))
+    parts = []
+    for db in databases:
+        component = topology.components[db]
+        assert isinstance(component, Database)
+        software = software_name(component.software)
+        host = topology.host_of(db)
+        detail = ", ".join(x for x in (software, f"on {name(topology, host)}" if host else None) if x)
+        parts.append(f"{name(topology, db)} ({detail + ', ' if detail else ''}the {component.role})")
+    many = len(parts) > 1
+    return (f"{guards}The database{'s' if many else ''} {sentence_list(parts)} run{'' if many else 's'} the "
+            f"queries and return{'' if many else 's'} the results.")
+
+
+def request_walk(topology: Topology) -> list[str]:
+    """The steps of one request from the first client, as sentences; empty without clients."""
+    client_flows = [f for f in topology.flows if f.source in topology.clients]
+    if not client_flows:
+        return []
+    first = client_flows[0]
+    steps = [s for s in (_dns_step(topology, first), _connect_step(topology, first)) if s]
+    visited = [first.source]
+    current, entered = first.target, first
+    databases: list[str] = []
+    while current not in visited:
+        visited.append(current)
+        onward = [f for f in topology.flows_from.get(current, ()) if f.target not in visited]
+        if topology.kind(current) == "database":
+            databases.append(current)
+            break
+        if not onward:
+            steps.append(f"{described(topology, current)} handles the request.")
+            break
+        steps.append(_guarded(topology, entered.source, current) + _hop(topology, current, onward, entered))
+        data = [f.target for f in onward if topology.kind(f.target) == "database"]
+        if data and topology.kind(current) == "app_server":
+            databases.extend(dict.fromkeys(data))
+            break
+        entered = onward[0]
+        current = onward[0].target
+    if databases:
+        databases = list(dict.fromkeys(databases))
+        steps.append(_database_step(topology, visited[-1], databases))
+    path = [name(topology, c) for c in visited[1:] + databases[:1] if c not in databases[1:]]
+    back = " → ".join(reversed(path))
+    steps.append(f"The response travels back the same way ({back} → the browser), and the browser renders the page.")
+    return steps

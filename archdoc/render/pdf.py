@@ -1,0 +1,34 @@
+"""The PDF, laid out by WeasyPrint from the report's HTML (the only module importing it).
+
+WeasyPrint may load nothing but ``data:`` URIs and files inside the spec's own output
+folder: no network, no other local file, no redirect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+
+class OutputFolderFetcher(URLFetcher):
+    """A URL fetcher confined to ``data:`` URIs and the files of one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=5)
+        self.folder = folder.resolve()
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        if url.lower().startswith("file:"):
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not path.is_relative_to(self.folder):
+                raise ValueError(f"archdoc loads no file outside the output folder: {url}")
+        return super().fetch(url, headers)
+
+
+def write_pdf(html: str, folder: Path, target: Path) -> None:
+    """Lay out ``html`` (resolving relative URLs in ``folder``) into the PDF ``target``."""
+    document = HTML(string=html, base_url=f"{folder.resolve().as_uri()}/", url_fetcher=OutputFolderFetcher(folder))
+    document.write_pdf(target)

@@ -1,0 +1,62 @@
+"""The report as Markdown and as one self-contained HTML file, from Jinja2 templates.
+
+The Markdown template holds the content. The HTML is that Markdown converted by the
+``markdown`` library inside an HTML template, with the diagram inlined as a data: URI,
+so both say exactly the same. User text is escaped for Markdown by the ``md`` filter;
+the HTML template autoescapes.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import jinja2
+import markdown
+
+from archdoc import __version__
+from archdoc.explain import Report
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
+_CODE_SPAN = re.compile(r"(`[^`]+`)")
+DIAGRAM_FILE = "diagram.png"
+
+
+def md(text: object) -> str:
+    """Plain text made literal in Markdown: punctuation escaped, HTML neutralised, line
+    breaks folded (a paragraph stays one paragraph). Code spans (`...`) are kept: Markdown
+    shows their content literally, whoever wrote it."""
+    parts = _CODE_SPAN.split(" ".join(str(text).split()))
+    return "".join(part if i % 2 else _literal(part) for i, part in enumerate(parts))
+
+
+def _literal(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("archdoc.render", "templates"),
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=False,
+)
+_ENV.filters["md"] = md
+
+
+def render_markdown(report: Report, spec_name: str, diagram_src: str = DIAGRAM_FILE) -> str:
+    text = _ENV.get_template("report.md.j2").render(
+        report=report, diagram_src=diagram_src, spec_name=spec_name, version=__version__
+    )
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def render_html(report: Report, spec_name: str, diagram_png: bytes) -> str:
+    """One HTML file: styles inline, the diagram inline, no scripts, nothing to fetch."""
+    body = markdown.markdown(render_markdown(report, spec_name), extensions=["tables", "sane_lists"],
+                             output_format="html")
+    data_uri = "data:image/png;base64," + base64.b64encode(diagram_png).decode("ascii")
+    body = body.replace(f'<p><img alt="Diagram', '<p class="diagram"><img alt="Diagram', 1)
+    body = body.replace(f'src="{DIAGRAM_FILE}"', f'src="{data_uri}"', 1)
+    return _ENV.get_template("report.html.j2").render(title=report.title, body=jinja2.utils.markupsafe.Markup(body))
