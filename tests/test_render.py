@@ -1,0 +1,158 @@
+"""archdoc render: real PNG, SVG and PDF, read back; golden reports; safe writing."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from archdoc.render.pdf import OutputFolderFetcher
+from tests.conftest import ROOT, SPECS, run
+
+EXAMPLES = [p.stem for p in sorted(SPECS.glob("*.yaml"))]
+GOLDEN = ROOT / "tests" / "golden"
+FILES = ["diagram.png", "diagram.svg", "report.md", "report.html", "report.pdf", "findings.json"]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_every_output_is_written(rendered_examples: Path, stem: str) -> None:
+    folder = rendered_examples / stem
+    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    width, height = png_size(folder / "diagram.png")
+    assert 600 < width < 4000 and 400 < height < 3000
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_svg_is_self_contained_and_names_every_component(rendered_examples: Path, stem: str) -> None:
+    text = (rendered_examples / stem / "diagram.svg").read_text()
+    root = ET.fromstring(text)
+    hrefs = [v for e in root.iter() for k, v in e.attrib.items() if k.endswith("href")]
+    assert hrefs and all(h.startswith("data:image/png;base64,") for h in hrefs)
+    assert "site-packages" not in text and "/root" not in text and str(ROOT) not in text
+    titles = {e.text for e in root.iter("{http://www.w3.org/2000/svg}title")}
+    topology_ids = set(re.findall(r"^  ([a-z0-9][a-z0-9_-]*):", (SPECS / f"{stem}.yaml").read_text(), re.M))
+    drawn = {i for i in topology_ids if i in titles}
+    # every component is a node, except clusters (drawn as groups) and servers with something on them
+    assert {"user"} <= drawn
+    assert len(drawn) >= len(topology_ids) * 0.6
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_pdf_reads_back(rendered_examples: Path, stem: str) -> None:
+    reader = PdfReader(rendered_examples / stem / "report.pdf")
+    assert 3 <= len(reader.pages) <= 15
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
+    assert sizes == {(595, 842), (842, 595)}  # A4, with the diagram on a landscape page
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    title = (SPECS / f"{stem}.yaml").read_text().split("title: ")[1].splitlines()[0]
+    assert title in text
+    assert f"page 1 of {len(reader.pages)}" in text
+    for line in (SPECS / f"{stem}.expected").read_text().split("\n"):
+        if line:
+            rule, component = line.split()
+            assert component in text
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_html_is_one_file_without_scripts(rendered_examples: Path, stem: str) -> None:
+    html = (rendered_examples / stem / "report.html").read_text()
+    assert "<script" not in html.lower() and "<link" not in html.lower()
+    assert re.findall(r'<img [^>]*src="([^"]{0,30})', html) == ["data:image/png;base64,iVBORw0KGgoAAAANSUhE"[:30]]
+    assert "<style>" in html
+    for url in re.findall(r'href="([^"]+)"', html):
+        assert url.startswith("https://"), url  # only the references archdoc writes
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_findings_json_matches_the_expected_findings(rendered_examples: Path, stem: str) -> None:
+    document = json.loads((rendered_examples / stem / "findings.json").read_text())
+    expected = sorted(line.split() for line in (SPECS / f"{stem}.expected").read_text().splitlines() if line)
+    assert sorted([f["rule"], f["component"]] for f in document["findings"]) == expected
+
+
+def _normalised(stem: str, name: str, folder: Path) -> str:
+    text = (folder / stem / name).read_text()
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,...", text)
+    return re.sub(r'"spec": "[^"]*"', '"spec": "..."', text)
+
+
+@pytest.mark.parametrize("name", ["report.md", "report.html", "findings.json"])
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_golden(rendered_examples: Path, stem: str, name: str, request: pytest.FixtureRequest) -> None:
+    """The reports of the examples, as committed in tests/golden/ (pytest --regen-golden rewrites them)."""
+    actual = _normalised(stem, name, rendered_examples)
+    golden = GOLDEN / stem / name
+    if request.config.getoption("--regen-golden"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual)
+    assert actual == golden.read_text(), f"{golden} differs: run pytest --regen-golden and review the diff"
+
+
+def test_the_markdown_embeds_the_diagram(rendered_examples: Path) -> None:
+    text = (rendered_examples / EXAMPLES[0] / "report.md").read_text()
+    assert "![Diagram: Simple web stack](diagram.png)" in text
+
+
+def test_render_prints_where_it_wrote(tmp_path: Path) -> None:
+    result = run("render", str(SPECS / "0-simple_web_stack.yaml"), "-o", str(tmp_path), "--formats", "md,json")
+    assert result.exit_code == 0
+    assert f"-> {tmp_path / '0-simple_web_stack'}/ (9 findings" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "0-simple_web_stack").iterdir()) == ["findings.json", "report.md"]
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("render", str(SPECS), "-o", str(tmp_path), "--formats", "png,docx")
+    assert result.exit_code == 2 and "docx" not in result.stdout
+
+
+def test_a_failed_spec_leaves_the_previous_outputs_intact(tmp_path: Path) -> None:
+    spec = tmp_path / "design.yaml"
+    spec.write_text((SPECS / "0-simple_web_stack.yaml").read_text())
+    out = tmp_path / "out"
+    assert run("render", str(spec), "-o", str(out), "--formats", "md,json").exit_code == 0
+    before = {p.name: p.read_bytes() for p in (out / "design").iterdir()}
+    spec.write_text("archdoc: 1\ntitle: [broken\n")
+    assert run("render", str(spec), "-o", str(out), "--formats", "md,json").exit_code == 2
+    assert {p.name: p.read_bytes() for p in (out / "design").iterdir()} == before
+    assert [p.name for p in out.iterdir()] == ["design"]  # no temporary folder left behind
+
+
+def test_specs_with_the_same_stem_get_folders_of_their_own(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "design.yaml").write_text((SPECS / "0-simple_web_stack.yaml").read_text())
+    out = tmp_path / "out"
+    assert run("render", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--formats", "json").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["design", "design-2"]
+
+
+def test_the_pdf_fetcher_loads_only_data_and_the_output_folder(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "ok.txt").write_text("inside")
+    (tmp_path / "secret.txt").write_text("outside")
+    fetcher = OutputFolderFetcher(tmp_path / "out")
+    assert fetcher.fetch((tmp_path / "out" / "ok.txt").as_uri()).read() == b"inside"
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    for url in [(tmp_path / "secret.txt").as_uri(), (tmp_path / "out" / ".." / "secret.txt").as_uri(),
+                "http://127.0.0.1:9/x.png", "https://example.com/x.png", "ftp://example.com/x"]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_same_spec_same_text_outputs(tmp_path: Path) -> None:
+    for run_dir in ("one", "two"):
+        assert run("render", str(SPECS / "3-scale_up.yaml"), "-o", str(tmp_path / run_dir)).exit_code == 0
+    for name in ("report.md", "report.html", "findings.json", "diagram.svg"):
+        assert (tmp_path / "one" / "3-scale_up" / name).read_bytes() == \
+            (tmp_path / "two" / "3-scale_up" / name).read_bytes(), name
