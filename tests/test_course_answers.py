@@ -22,7 +22,7 @@ ANSWERS = {
         ("issue: cannot scale", "Clients reach nginx with no load balancer on the way"),
     ],
     "1-distributed_web_infrastructure": [
-        ("why the load balancer", "haproxy (HAProxy on lb-01) spreads requests over nginx-1 and nginx-2"),
+        ("why the load balancer", "The load balancer haproxy (HAProxy on lb-01) spreads requests over nginx-1 and nginx-2"),
         ("why a second server", "one can fail or be restarted for an update while the others serve"),
         ("why the replica", "a second, continuously updated copy of the data, which can serve reads"),
         ("the algorithm and how it works", "The load balancer haproxy uses round robin: it sends each new request"),
@@ -54,8 +54,8 @@ ANSWERS = {
     "3-scale_up": [
         ("why the second load balancer, clustered", "haproxy-1 is active and haproxy-2 stands by, taking over when it fails"),
         ("the virtual IP", "groups haproxy-1 and haproxy-2 behind the virtual IP 8.8.8.8"),
-        ("why split the tiers", "web-01 (10.0.0.11) runs the web server; app-01 (10.0.0.21) runs the application server"),
-        ("active-passive load balancers", "The load balancers: lb-cluster groups haproxy-1 and haproxy-2"),
+        ("why split the tiers", "Each tier has a server of its own, so each can be sized, scaled and maintained"),
+        ("active-passive load balancers", "The load balancers: the cluster lb-cluster groups haproxy-1 and haproxy-2"),
     ],
 }
 

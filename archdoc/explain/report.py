@@ -120,9 +120,10 @@ def _role_here(topology: Topology, component_id: str) -> str:
         parts.append(f"receives requests from {_names(topology, incoming)}")
     if outgoing:
         parts.append(f"sends requests to {_names(topology, outgoing)}")
+    who = f"The {KINDS[topology.kind(component_id)].singular} {described(topology, component_id)}"
     if not parts:
-        return f"{described(topology, component_id)} takes no part in any link."
-    return f"{described(topology, component_id)} {' and '.join(parts)}."
+        return f"{who} takes no part in any link."
+    return f"{who} {' and '.join(parts)}."
 
 
 def component_sections(topology: Topology) -> list[Section]:
@@ -180,7 +181,15 @@ def _servers_here(topology: Topology, ids: tuple[str, ...]) -> str:
         what = f"runs the {sentence_list(roles)}" if roles else "runs no traffic-carrying component"
         ip = f" ({server.ip}{', public' if server.public else ''})" if server.ip else ""
         described_servers.append(f"{name(topology, server_id)}{ip} {what}")
-    return f"This design has {_plural(len(ids), 'server')}: {'; '.join(described_servers)}."
+    text = f"This design has {_plural(len(ids), 'server')}: {'; '.join(described_servers)}."
+    tiers = ("web_server", "app_server", "database")
+    tier_servers = [s for s in ids if any(topology.kind(c) in tiers for c in topology.hosted_on[s])]
+    separate = all(sum(1 for t in tiers if any(topology.kind(c) == t for c in topology.hosted_on[s])) == 1
+                   for s in tier_servers)
+    if separate and len(tier_servers) > 1:
+        text += (" Each tier has a server of its own, so each can be sized, scaled and maintained on its own, "
+                 "and a busy database no longer slows the web server down.")
+    return text
 
 
 def _load_balancers_here(topology: Topology, lb: str) -> str:
@@ -189,13 +198,13 @@ def _load_balancers_here(topology: Topology, lb: str) -> str:
     backends = topology.backends(lb)
     algorithm = ALGORITHMS[component.algorithm].name
     if len(backends) > 1:
-        return (f"{described(topology, lb)} spreads requests over {_names(topology, backends)} with "
+        return (f"The load balancer {described(topology, lb)} spreads requests over {_names(topology, backends)} with "
                 f"{algorithm}, so no backend carries all the traffic, and it stops sending requests to a backend "
                 f"whose health check fails.")
     if backends:
-        return (f"{described(topology, lb)} sends every request to its one backend, {name(topology, backends[0])}; "
+        return (f"The load balancer {described(topology, lb)} sends every request to its one backend, {name(topology, backends[0])}; "
                 f"more backends can be added behind it without changing the address users connect to.")
-    return f"{described(topology, lb)} has no backend in the links."
+    return f"The load balancer {described(topology, lb)} has no backend in the links."
 
 
 def _databases_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
@@ -204,11 +213,11 @@ def _databases_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
         component = topology.components[db]
         assert isinstance(component, Database)
         if component.role == "replica":
-            text.append(f"{described(topology, db)} is a replica of {name(topology, component.replica_of or '')}: "
+            text.append(f"The database {described(topology, db)} is a replica of {name(topology, component.replica_of or '')}: "
                         f"a second, continuously updated copy of the data, which can serve reads and can be "
                         f"promoted to primary if the primary fails.")
         else:
-            text.append(f"{described(topology, db)} is a primary: it takes the writes.")
+            text.append(f"The database {described(topology, db)} is a primary: it takes the writes.")
     return text
 
 
@@ -222,7 +231,7 @@ def _firewall_here(topology: Topology, firewall_id: str) -> str:
     if firewall_id in topology.linked:
         beyond = [f.target for f in topology.flows_from.get(firewall_id, ())]
         parts.append(f"filters the traffic on its way to {_names(topology, beyond)}")
-    return f"{name(topology, firewall_id)} {' and '.join(parts) or 'protects nothing yet'}."
+    return f"The firewall {name(topology, firewall_id)} {' and '.join(parts) or 'protects nothing yet'}."
 
 
 def _monitoring_here(topology: Topology, ids: tuple[str, ...]) -> str:
@@ -248,10 +257,10 @@ def _certificate_here(topology: Topology, cert_id: str) -> str:
         where = f"installed on {name(topology, cert.host)}"
     else:
         where = "not installed anywhere"
-    return f"{name(topology, cert_id)} is the certificate{domain}{issuer}, {where}: TLS ends where it is."
+    return f"The certificate {name(topology, cert_id)} is the one{domain}{issuer}, {where}: TLS ends where it is."
 
 
-def _cluster_here(topology: Topology, cluster_id: str) -> str:
+def _cluster_here(topology: Topology, cluster_id: str, article: str = "The") -> str:
     cluster = topology.components[cluster_id]
     assert isinstance(cluster, Cluster)
     vip = f" behind the virtual IP {cluster.vip}" if cluster.vip else ""
@@ -260,7 +269,7 @@ def _cluster_here(topology: Topology, cluster_id: str) -> str:
                f"stand{'s' if len(cluster.members) == 2 else ''} by, taking over when it fails")
     else:
         how = "every member takes traffic at once"
-    return f"{name(topology, cluster_id)} groups {_names(topology, cluster.members)}{vip}: {how}."
+    return f"{article} cluster {name(topology, cluster_id)} groups {_names(topology, cluster.members)}{vip}: {how}."
 
 
 # --- load balancing -------------------------------------------------------------------
@@ -304,7 +313,7 @@ def tier_modes(topology: Topology) -> list[str]:
     lb_clusters = [c for c in topology.of_kind("cluster") if topology.kind(topology.members(c)[0]) == "load_balancer"]
     if lb_clusters:
         for cluster_id in lb_clusters:
-            lines.append("The load balancers: " + _cluster_here(topology, cluster_id))
+            lines.append("The load balancers: " + _cluster_here(topology, cluster_id, article="the"))
     elif len(lbs) == 1:
         lines.append(f"The load balancers: only {name(topology, lbs[0])}, so this tier is neither: it has no "
                      f"redundancy at all and is a single point of failure.")
