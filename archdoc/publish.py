@@ -140,6 +140,6 @@ def render_paths(paths: Iterable[str], out_root: Path, formats: Iterable[str] = 
     files, problems = find_specs(paths)
     out_root.mkdir(parents=True, exist_ok=True)
     outcomes = [RenderOutcome(p.file, problems=(p,)) for p in problems]
-    for path, name in zip(files, folder_names(files)):
+    for path, name in zip(files, folder_names(files), strict=True):
         outcomes.append(render_spec(path, out_root, name, formats, direction, timeout, max_bytes))
     return outcomes

@@ -197,6 +197,8 @@ REPLICATION_MODES = {
     ),
 }
 
+ACCESS_VERBS = {"read": "reads from", "write": "writes to", "readwrite": "reads from and writes to"}
+
 DEFAULT_PORTS = {
     "http": 80, "https": 443, "tls": 443, "mysql": 3306, "postgresql": 5432, "redis": 6379,
     "memcached": 11211, "ssh": 22, "dns": 53, "mongodb": 27017,
@@ -244,3 +246,9 @@ REFERENCES = {
     "spof": ("Single point of failure (Wikipedia)", "https://en.wikipedia.org/wiki/Single_point_of_failure"),
     "redis_replication": ("Redis replication", "https://redis.io/docs/latest/operate/oss_and_stack/management/replication/"),
 }
+
+
+def port_phrase(protocol: str, port: int | None) -> str:
+    """'port 3306 (mysql)', with the protocol's usual port when the link gives none."""
+    port = port or DEFAULT_PORTS.get(protocol)
+    return f"port {port} ({protocol})" if port else protocol

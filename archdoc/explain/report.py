@@ -12,10 +12,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from archdoc.explain.knowledge import (
-    ACTIVE_ACTIVE, ACTIVE_PASSIVE, ALGORITHMS, DEFAULT_PORTS, KIND_ORDER, KINDS, QPS_GENERIC, QPS_HOW,
-    REFERENCES, REPLICATION_LOG, REPLICATION_MODES, software_name,
+    ACCESS_VERBS,
+    ACTIVE_ACTIVE,
+    ACTIVE_PASSIVE,
+    ALGORITHMS,
+    KIND_ORDER,
+    KINDS,
+    QPS_GENERIC,
+    QPS_HOW,
+    REFERENCES,
+    REPLICATION_LOG,
+    REPLICATION_MODES,
+    port_phrase,
+    software_name,
 )
-from archdoc.explain.walk import described, name, protecting_firewalls, request_walk
+from archdoc.explain.walk import described, name, request_walk
 from archdoc.model import Topology
 from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Monitoring, Server
 from archdoc.rules import Analysis, Category, Finding, Severity
@@ -154,7 +165,7 @@ def _why_here(topology: Topology, kind: str, ids: tuple[str, ...]) -> list[str]:
     if kind == "app_files":
         hosts = [topology.host_of(c) for c in ids]
         where = ", ".join(f"{name(topology, c)} on {name(topology, h)}" if h else name(topology, c)
-                          for c, h in zip(ids, hosts))
+                          for c, h in zip(ids, hosts, strict=True))
         return [f"Here: {where}. Every server that runs the application server needs the same version of the "
                 f"code, so a deploy updates them all."]
     if kind == "database":
@@ -391,7 +402,7 @@ def application_view(topology: Topology) -> list[str]:
             continue
         parts = []
         for flow in flows:
-            verb = {"read": "reads from", "write": "writes to", "readwrite": "reads from and writes to"}[flow.link.access or "readwrite"]
+            verb = ACCESS_VERBS[flow.link.access or "readwrite"]
             role = topology.components[flow.target].role  # type: ignore[union-attr]
             parts.append(f"{verb} {name(topology, flow.target)} (the {role})")
         lines.append(f"{name(topology, source)} {sentence_list(parts)}.")
@@ -451,14 +462,10 @@ def firewall_rules(topology: Topology, firewall_id: str) -> str:
             for flow in topology.flows_into.get(component, ()):
                 if flow.source in inside:
                     continue
-                port = flow.link.port or DEFAULT_PORTS.get(flow.link.protocol)
-                what = f"port {port} ({flow.link.protocol})" if port else flow.link.protocol
-                allowed.append(f"{what} from {name(topology, flow.source)} to {name(topology, component)}")
+                allowed.append(f"{port_phrase(flow.link.protocol, flow.link.port)} from {name(topology, flow.source)} to {name(topology, component)}")
     if firewall_id in topology.linked:
         for flow in topology.flows_from.get(firewall_id, ()):
-            port = flow.link.port or DEFAULT_PORTS.get(flow.link.protocol)
-            what = f"port {port} ({flow.link.protocol})" if port else flow.link.protocol
-            allowed.append(f"{what} on to {name(topology, flow.target)}")
+            allowed.append(f"{port_phrase(flow.link.protocol, flow.link.port)} on to {name(topology, flow.target)}")
     target = _names(topology, protected) if protected else "the traffic that passes it"
     if not allowed:
         return f"{name(topology, firewall_id)} ({target}): no link enters; it can drop all inbound traffic."

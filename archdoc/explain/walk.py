@@ -7,7 +7,7 @@ backends, the walk names them all and follows the first.
 
 from __future__ import annotations
 
-from archdoc.explain.knowledge import ALGORITHMS, DEFAULT_PORTS, software_name
+from archdoc.explain.knowledge import ACCESS_VERBS, ALGORITHMS, DEFAULT_PORTS, software_name
 from archdoc.model import DnsRecord, Flow, Topology
 from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Server
 from archdoc.rules.base import sentence_list
@@ -143,8 +143,7 @@ def _hop(topology: Topology, current: str, flows: list[Flow], entered_via: Flow 
         runs = f"runs the application code ({sentence_list(code)})" if code else "runs the application code"
         uses = []
         for flow in flows:
-            verb = {"read": "reads from", "write": "writes to", "readwrite": "reads from and writes to"}.get(
-                flow.link.access or "", "calls")
+            verb = ACCESS_VERBS.get(flow.link.access or "", "calls")
             what = topology.kind(flow.target).replace("_", " ")
             if isinstance(topology.components[flow.target], Database):
                 role = topology.components[flow.target].role  # type: ignore[union-attr]

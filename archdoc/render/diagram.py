@@ -26,7 +26,8 @@ from diagrams import Cluster, Diagram, Edge, Node, setdiagram
 from graphviz import nohtml
 
 from archdoc.model import Topology
-from archdoc.model.components import Certificate, Cluster as ClusterSpec, Database, Firewall, Monitoring, Server
+from archdoc.model.components import Certificate, Database, Firewall, Monitoring, Server
+from archdoc.model.components import Cluster as ClusterSpec
 
 ICON_ROOT = (Path(diagrams.__file__).parent.parent / "resources").resolve()
 

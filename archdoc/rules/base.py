@@ -136,7 +136,7 @@ def _parse_doc(rule: type[Rule]) -> RuleDoc:
     text = inspect.cleandoc(rule.__doc__ or "")
     parts = _SECTION.split(text)
     sections = {"summary": parts[0].strip()}
-    for title, body in zip(parts[1::2], parts[2::2]):
+    for title, body in zip(parts[1::2], parts[2::2], strict=True):
         body = inspect.cleandoc(body)
         sections[_SECTION_KEYS[title]] = body if title in ("Bad", "Good") else " ".join(body.split())
     missing = {"why", "fix", "bad", "good"} - sections.keys()

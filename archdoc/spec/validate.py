@@ -17,7 +17,15 @@ from pydantic import TypeAdapter, ValidationError
 
 from archdoc.errors import InputProblem, SpecError
 from archdoc.model.components import (
-    ID_PATTERN, KINDS, MODEL_BY_KIND, Certificate, Cluster, Component, Database, Firewall, Monitoring,
+    ID_PATTERN,
+    KINDS,
+    MODEL_BY_KIND,
+    Certificate,
+    Cluster,
+    Component,
+    Database,
+    Firewall,
+    Monitoring,
 )
 from archdoc.model.topology import ENCRYPTED_PROTOCOLS, DnsRecord, Link, Topology
 from archdoc.spec.document import DnsEntry, Header, LinkEntry
