@@ -72,6 +72,7 @@ class Report:
     title: str
     description: str | None
     summary: str
+    overview: Section | None  # the servers and what runs on them, shown before the diagram
     sections: tuple[Section, ...]
     issues: tuple[FindingGroup, ...]
     references: tuple[tuple[str, str], ...]
@@ -565,9 +566,6 @@ def build_report(analysis: Analysis) -> Report:
     """The report of one analysed design."""
     topology = analysis.topology
     sections: list[Section] = []
-    table = servers_table(topology)
-    if table:
-        sections.append(table)
     walk = request_walk(topology)
     if walk:
         sections.append(Section("How a request travels", steps=tuple(walk)))
@@ -581,6 +579,7 @@ def build_report(analysis: Analysis) -> Report:
         title=topology.title,
         description=topology.description,
         summary=summary(analysis),
+        overview=servers_table(topology),
         sections=tuple(sections),
         issues=issue_groups(analysis),
         references=references(topology, analysis),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
+import struct
 
 import jinja2
 import markdown
@@ -57,6 +58,8 @@ def render_html(report: Report, spec_name: str, diagram_png: bytes) -> str:
     body = markdown.markdown(render_markdown(report, spec_name), extensions=["tables", "sane_lists"],
                              output_format="html")
     data_uri = "data:image/png;base64," + base64.b64encode(diagram_png).decode("ascii")
-    body = body.replace('<p><img alt="Diagram', '<p class="diagram"><img alt="Diagram', 1)
+    width, height = struct.unpack(">II", diagram_png[16:24])  # from the PNG's IHDR chunk
+    wide = width > 1.25 * height and width > 1300
+    body = body.replace('<p><img alt="Diagram', f'<p class="diagram{" wide" if wide else ""}"><img alt="Diagram', 1)
     body = body.replace(f'src="{DIAGRAM_FILE}"', f'src="{data_uri}"', 1)
     return _ENV.get_template("report.html.j2").render(title=report.title, body=jinja2.utils.markupsafe.Markup(body))
