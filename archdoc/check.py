@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from archdoc.errors import InputProblem, SpecError
 from archdoc.rules import Analysis, Severity, analyse
@@ -84,6 +85,10 @@ def check_paths(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> lis
     return outcomes + [check_spec(path, max_bytes) for path in files]
 
 
-def run_exit_status(outcomes: Sequence[SpecOutcome], fail_on: Severity | None) -> int:
+class HasExitStatus(Protocol):
+    def exit_status(self, fail_on: Severity | None) -> int: ...
+
+
+def run_exit_status(outcomes: Sequence[HasExitStatus], fail_on: Severity | None) -> int:
     """The worst status of the run: internal error 3 > input error 2 > findings 1 > 0."""
     return max((o.exit_status(fail_on) for o in outcomes), default=EXIT_OK)

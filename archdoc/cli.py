@@ -15,10 +15,9 @@ import click
 
 from archdoc import __version__
 from archdoc.check import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR
-from archdoc.publish import FORMATS  # light: the renderers import diagrams and weasyprint lazily
+from archdoc.publish import DIRECTIONS, FORMATS  # light: the renderers import diagrams and weasyprint lazily
 
 SEVERITIES = ("high", "medium", "low")
-DIRECTIONS = ("LR", "TB", "RL", "BT")
 
 
 class _Cli(click.Group):
@@ -83,36 +82,60 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, max_b
               help="Comma-separated outputs to write: " + ", ".join(FORMATS) + ".")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="LR", show_default=True,
               help="The diagram's flow: left to right, top to bottom, ...")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
-              help="Seconds one diagram layout may take.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes  [default: the machine's cores]")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
+              help="Seconds one spec may take to render; past that it is stopped and the run goes on.")
+@click.option("--force", is_flag=True, help="Render every spec again, even those unchanged since the last run.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Render on the Dask cluster at ADDRESS (pip install 'archdoc[dask]').")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit with status 1 when a finding has this severity or a higher one.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="The largest spec file to read.")
-def render(paths: tuple[str, ...], output: str, formats: str, direction: str, timeout: float,
-           fail_on: str | None, max_bytes: int | None) -> None:
+def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
+           force: bool, scheduler: str | None, fail_on: str | None, max_bytes: int | None) -> None:
     """Draw the diagram and write the report of each spec (files, or folders of *.yaml).
 
     Writes OUTPUT/<spec file stem>/: diagram.png, diagram.svg, report.md, report.html,
-    report.pdf and findings.json.
+    report.pdf and findings.json, and OUTPUT/index.html for the whole run. Specs that have
+    not changed since the last run into OUTPUT are skipped.
     """
+    import time
     from pathlib import Path
 
+    from archdoc.batch import BatchError, plan, render_all
     from archdoc.check import run_exit_status
-    from archdoc.publish import render_paths
-    from archdoc.render.summary import describe_outcome
+    from archdoc.publish import Settings
+    from archdoc.render.index import write_index
+    from archdoc.render.summary import format_table, format_totals
     from archdoc.rules import Severity
     from archdoc.spec import DEFAULT_MAX_BYTES
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
+    if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
-    outcomes = render_paths(paths, Path(output), chosen, direction, timeout, max_bytes or DEFAULT_MAX_BYTES)
-    for outcome in outcomes:
-        for problem in outcome.problems:
+    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes or DEFAULT_MAX_BYTES)
+    started = time.perf_counter()
+    planned, missing = plan(paths)
+    in_hand: list[str] = []
+    with click.progressbar(length=len(planned) + len(missing), label="Rendering", file=sys.stderr,
+                           item_show_func=lambda item: item, show_pos=True, hidden=not sys.stderr.isatty()) as bar:
+        try:
+            results = render_all(
+                planned, missing, settings, workers=jobs or os.cpu_count() or 1, force=force,
+                scheduler=scheduler, progress=lambda result: bar.update(1, in_hand[-1] if in_hand else result.path),
+                started=lambda job: in_hand.append(job.path),
+            )
+        except BatchError as error:
+            raise click.ClickException(str(error)) from None
+    for result in results:
+        for problem in result.problems:
             click.echo(str(problem), err=True)
-        click.echo(describe_outcome(outcome), err=bool(outcome.problems or outcome.error))
-    sys.exit(run_exit_status(outcomes, Severity(fail_on) if fail_on else None))
+    seconds = time.perf_counter() - started
+    index = write_index(results, settings.out_root, seconds)
+    click.echo(format_table(results, output))
+    click.echo(f"\n{format_totals(results, seconds)}; index: {index}")
+    sys.exit(run_exit_status(results, Severity(fail_on) if fail_on else None))
 
 
 @cli.command()

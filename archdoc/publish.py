@@ -1,46 +1,120 @@
-"""Render specs into output folders: the diagram, the report in three formats, the findings.
+"""Render one spec into its output folder: the diagram, the report in three formats, the findings.
 
 Each spec is written into a temporary folder beside its final one and swapped into place
 only when complete, so a failure or a kill leaves the previous outputs as they were and
-no half-written file behind.
+no half-written file behind. The folder also gets ``.archdoc.json``: the key of what
+was rendered (spec, archdoc and options), so an unchanged spec can be skipped next
+time, and the summary the run's table and index show.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
+import os
 import re
 import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
+import archdoc
 from archdoc import __version__
-from archdoc.check import EXIT_INTERNAL_ERROR, SpecOutcome, find_specs
-from archdoc.errors import SpecError
+from archdoc.check import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK
+from archdoc.errors import InputProblem, SpecError
 from archdoc.rules import Analysis, Severity, analyse
 from archdoc.spec import DEFAULT_MAX_BYTES, load_spec
 
 FORMATS = ("png", "svg", "md", "html", "pdf", "json")
+DIRECTIONS = ("LR", "TB", "RL", "BT")
 FILES = {"png": "diagram.png", "svg": "diagram.svg", "md": "report.md", "html": "report.html",
          "pdf": "report.pdf", "json": "findings.json"}
+CACHE_FILE = ".archdoc.json"
+
+RENDERED, UNCHANGED, INPUT_ERROR, TIMEOUT, FAILED = "rendered", "unchanged", "input error", "timeout", "failed"
 
 
 class RenderError(Exception):
-    """A valid spec that could not be rendered (dot or the PDF layout failed or ran too long)."""
+    """A valid spec that could not be rendered (dot or the PDF layout failed)."""
+
+
+class RenderTimeout(RenderError):
+    """Rendering a spec took longer than its time limit."""
 
 
 @dataclass(frozen=True)
-class RenderOutcome(SpecOutcome):
-    folder: Path | None = None
+class Settings:
+    """What every spec of a run is rendered with."""
+
+    out_root: Path
+    formats: tuple[str, ...] = FORMATS
+    direction: str = "LR"
+    timeout: float = 60
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def key(self, spec: bytes) -> str:
+        """What an output folder was made from: the spec, archdoc itself and the options."""
+        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes])
+        digest = hashlib.sha256()
+        for part in (spec, code_fingerprint().encode(), options.encode()):
+            digest.update(hashlib.sha256(part).digest())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    folder: str  # the output folder's name under the run's out_root
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What became of one spec in a render run; small and picklable, for workers to send back."""
+
+    path: str
+    folder: str
+    status: str
+    title: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: tuple[InputProblem, ...] = ()
     error: str | None = None
     seconds: float = 0.0
+    thumbnail: str | None = None  # a small JPEG of the diagram, base64, for the index
 
     def exit_status(self, fail_on: Severity | None) -> int:
-        if self.error:
+        if self.status == INPUT_ERROR:
+            return EXIT_INPUT_ERROR
+        if self.status in (TIMEOUT, FAILED):
             return EXIT_INTERNAL_ERROR
-        return super().exit_status(fail_on)
+        if fail_on is not None and any(self.counts.get(s.value, 0) for s in Severity if s.rank >= fail_on.rank):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+    def to_json(self) -> dict[str, object]:
+        document = asdict(self)
+        document["problems"] = [p.to_dict() for p in self.problems]
+        return document
+
+    @classmethod
+    def from_json(cls, document: dict[str, object]) -> RenderResult:
+        problems = tuple(InputProblem(**p) for p in document.get("problems", []))  # type: ignore[union-attr]
+        return cls(**{**document, "problems": problems})  # type: ignore[arg-type]
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of archdoc's own code and templates: a changed archdoc re-renders everything."""
+    root = Path(archdoc.__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".j2") and p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def folder_names(paths: Sequence[Path]) -> list[str]:
@@ -57,36 +131,57 @@ def folder_names(paths: Sequence[Path]) -> list[str]:
     return names
 
 
+def severity_counts(analysis: Analysis) -> dict[str, int]:
+    return {s.value: sum(1 for f in analysis.findings if f.severity is s) for s in Severity}
+
+
 def findings_document(path: str, analysis: Analysis) -> dict[str, object]:
     return {
         "archdoc": __version__,
         "spec": path,
         "title": analysis.topology.title,
-        "counts": {s.value: sum(1 for f in analysis.findings if f.severity is s) for s in Severity},
+        "counts": severity_counts(analysis),
         "findings": [f.to_dict() for f in analysis.findings],
     }
 
 
+def thumbnail(png: bytes, width: int = 360, height: int = 240) -> str:
+    """A small JPEG of the diagram, base64, for the run's index page."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        image.thumbnail((width, height))
+        image = image.convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=80, optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
-                  timeout: float) -> None:
-    """Write the chosen formats of one analysed spec into ``folder`` (which exists and is empty)."""
+                  timeout: float) -> bytes | None:
+    """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
+    empty); return the diagram as the report shows it, when one was drawn."""
     from archdoc.explain import build_report
-    from archdoc.render.diagram import DiagramError, render_diagram
+    from archdoc.render.diagram import DiagramError, DiagramTimeout, render_diagram, report_image
     from archdoc.render.report import render_html, render_markdown
 
     formats = set(formats)
     spec_name = Path(path).name
-    needs_diagram = formats & {"png", "svg", "md", "html", "pdf"}
-    if needs_diagram:
+    picture = None
+    if formats & {"png", "svg", "md", "html", "pdf"}:
         try:
             render_diagram(analysis.topology, folder, direction, timeout)
+        except DiagramTimeout as error:
+            raise RenderTimeout(str(error)) from None
         except DiagramError as error:
             raise RenderError(str(error)) from None
+        picture = report_image(folder / FILES["png"])
     report = build_report(analysis)
     if "md" in formats:
         (folder / FILES["md"]).write_text(render_markdown(report, spec_name), encoding="utf-8")
     if formats & {"html", "pdf"}:
-        html = render_html(report, spec_name, (folder / FILES["png"]).read_bytes())
+        assert picture is not None
+        html = render_html(report, spec_name, picture)
         if "html" in formats:
             (folder / FILES["html"]).write_text(html, encoding="utf-8")
         if "pdf" in formats:
@@ -96,9 +191,7 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     if "json" in formats:
         document = findings_document(path, analysis)
         (folder / FILES["json"]).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    for fmt in ("png", "svg"):
-        if fmt not in formats:
-            (folder / FILES[fmt]).unlink(missing_ok=True)
+    return picture
 
 
 def replace_folder(staged: Path, final: Path) -> None:
@@ -112,34 +205,85 @@ def replace_folder(staged: Path, final: Path) -> None:
         staged.rename(final)
 
 
-def render_spec(path: Path, out_root: Path, folder_name: str, formats: Iterable[str] = FORMATS,
-                direction: str = "LR", timeout: float = 60, max_bytes: int = DEFAULT_MAX_BYTES) -> RenderOutcome:
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _current_umask()
+
+
+def ordinary_permissions(path: Path) -> None:
+    """Temporary files and folders are private (0600/0700); outputs are not."""
+    path.chmod((0o777 if path.is_dir() else 0o666) & ~UMASK)
+
+
+def staging_prefix(folder: str) -> str:
+    """Temporary folders of one output folder start with this; a killed worker's are swept."""
+    return f".{folder}.new-"
+
+
+def render_spec(job: Job, settings: Settings) -> RenderResult:
+    """Load, analyse and render one spec; every failure becomes the result's status."""
     started = time.perf_counter()
+
+    def result(status: str, **details: object) -> RenderResult:
+        return RenderResult(job.path, job.folder, status, seconds=time.perf_counter() - started, **details)  # type: ignore[arg-type]
+
     try:
-        topology = load_spec(path, max_bytes)
+        spec_bytes = Path(job.path).read_bytes()
+        topology = load_spec(Path(job.path), settings.max_bytes)
     except SpecError as error:
-        return RenderOutcome(str(path), problems=error.problems, seconds=time.perf_counter() - started)
+        return result(INPUT_ERROR, problems=error.problems)
+    except OSError as error:
+        return result(INPUT_ERROR, problems=(InputProblem(job.path, 0, 0, "", f"cannot read: {error.strerror}"),))
     analysis = analyse(topology)
-    final = out_root / folder_name
-    staged = Path(tempfile.mkdtemp(dir=out_root, prefix=f".{folder_name}.new-"))
+    summary = {"title": topology.title, "counts": severity_counts(analysis)}
+    staged = Path(tempfile.mkdtemp(dir=settings.out_root, prefix=staging_prefix(job.folder)))
+    ordinary_permissions(staged)
     try:
-        write_outputs(str(path), analysis, staged, formats, direction, timeout)
-        replace_folder(staged, final)
+        picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout)
+        small = thumbnail(picture) if picture else None
+        for fmt in ("png", "svg"):  # the diagram was drawn for the report; keep it only if asked for
+            if fmt not in settings.formats:
+                (staged / FILES[fmt]).unlink(missing_ok=True)
+        done = result(RENDERED, thumbnail=small, **summary)
+        if analysis.crashes:
+            done = result(FAILED, error="; ".join(str(c) for c in analysis.crashes), **summary)
+        cache_entry = {"key": settings.key(spec_bytes), "result": done.to_json()}
+        (staged / CACHE_FILE).write_text(json.dumps(cache_entry), encoding="utf-8")
+        replace_folder(staged, settings.out_root / job.folder)
+        return done
+    except RenderTimeout as error:
+        return result(TIMEOUT, error=str(error), **summary)
     except RenderError as error:
-        return RenderOutcome(str(path), analysis=analysis, error=str(error), seconds=time.perf_counter() - started)
+        return result(FAILED, error=str(error), **summary)
     except Exception as error:  # a bug must not stop the other specs of the run
-        message = f"internal error: {type(error).__name__}: {error} (this is a bug in archdoc; please report it)"
-        return RenderOutcome(str(path), analysis=analysis, error=message, seconds=time.perf_counter() - started)
+        return result(FAILED, error=f"internal error: {type(error).__name__}: {error} "
+                                    f"(this is a bug in archdoc; please report it)", **summary)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    return RenderOutcome(str(path), analysis=analysis, folder=final, seconds=time.perf_counter() - started)
 
 
-def render_paths(paths: Iterable[str], out_root: Path, formats: Iterable[str] = FORMATS, direction: str = "LR",
-                 timeout: float = 60, max_bytes: int = DEFAULT_MAX_BYTES) -> list[RenderOutcome]:
-    files, problems = find_specs(paths)
-    out_root.mkdir(parents=True, exist_ok=True)
-    outcomes = [RenderOutcome(p.file, problems=(p,)) for p in problems]
-    for path, name in zip(files, folder_names(files), strict=True):
-        outcomes.append(render_spec(path, out_root, name, formats, direction, timeout, max_bytes))
-    return outcomes
+def unchanged_result(job: Job, settings: Settings) -> RenderResult | None:
+    """The recorded result when the folder was made from this very spec, archdoc and options."""
+    folder = settings.out_root / job.folder
+    try:
+        entry = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
+        key = settings.key(Path(job.path).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if entry.get("key") != key or not all((folder / FILES[f]).exists() for f in settings.formats):
+        return None
+    recorded = RenderResult.from_json(entry["result"])
+    if recorded.status != RENDERED:
+        return None
+    return RenderResult(job.path, job.folder, UNCHANGED, recorded.title, recorded.counts,
+                        thumbnail=recorded.thumbnail)
+
+
+def sweep_staging(out_root: Path, folder: str) -> None:
+    """Remove what a killed worker left while staging ``folder``."""
+    for leftover in out_root.glob(f"{staging_prefix(folder)}*"):
+        shutil.rmtree(leftover, ignore_errors=True)

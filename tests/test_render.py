@@ -19,6 +19,11 @@ GOLDEN = ROOT / "tests" / "golden"
 FILES = ["diagram.png", "diagram.svg", "report.md", "report.html", "report.pdf", "findings.json"]
 
 
+def visible(folder: Path) -> list[str]:
+    """The outputs of a folder, without the run's own record (.archdoc.json)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -28,7 +33,8 @@ def png_size(path: Path) -> tuple[int, int]:
 @pytest.mark.parametrize("stem", EXAMPLES)
 def test_every_output_is_written(rendered_examples: Path, stem: str) -> None:
     folder = rendered_examples / stem
-    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    assert visible(folder) == sorted(FILES)
+    assert (folder / ".archdoc.json").is_file()
     width, height = png_size(folder / "diagram.png")
     assert 600 < width < 4000 and 400 < height < 3000
 
@@ -38,7 +44,9 @@ def test_svg_is_self_contained_and_names_every_component(rendered_examples: Path
     text = (rendered_examples / stem / "diagram.svg").read_text()
     root = ET.fromstring(text)
     hrefs = [v for e in root.iter() for k, v in e.attrib.items() if k.endswith("href")]
-    assert hrefs and all(h.startswith("data:image/png;base64,") for h in hrefs)
+    icons = [h for h in hrefs if h.startswith("data:image/png;base64,")]
+    assert icons and len(icons) == len(set(icons))  # each icon once, used by every node showing it
+    assert all(h.startswith("#archdoc-icon-") for h in hrefs if h not in icons)
     assert "site-packages" not in text and "/root" not in text and str(ROOT) not in text
     titles = {e.text for e in root.iter("{http://www.w3.org/2000/svg}title")}
     topology_ids = set(re.findall(r"^  ([a-z0-9][a-z0-9_-]*):", (SPECS / f"{stem}.yaml").read_text(), re.M))
@@ -107,8 +115,9 @@ def test_the_markdown_embeds_the_diagram(rendered_examples: Path) -> None:
 def test_render_prints_where_it_wrote(tmp_path: Path) -> None:
     result = run("render", str(SPECS / "0-simple_web_stack.yaml"), "-o", str(tmp_path), "--formats", "md,json")
     assert result.exit_code == 0
-    assert f"-> {tmp_path / '0-simple_web_stack'}/ (9 findings" in result.stdout
-    assert sorted(p.name for p in (tmp_path / "0-simple_web_stack").iterdir()) == ["findings.json", "report.md"]
+    row = next(line for line in result.stdout.splitlines() if line.startswith(str(SPECS / "0-simple_web_stack.yaml")))
+    assert row.split()[1:6] == [f"{tmp_path}/0-simple_web_stack/", "4", "5", "0", "rendered"]
+    assert visible(tmp_path / "0-simple_web_stack") == ["findings.json", "report.md"]
 
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
@@ -122,10 +131,11 @@ def test_a_failed_spec_leaves_the_previous_outputs_intact(tmp_path: Path) -> Non
     out = tmp_path / "out"
     assert run("render", str(spec), "-o", str(out), "--formats", "md,json").exit_code == 0
     before = {p.name: p.read_bytes() for p in (out / "design").iterdir()}
+    assert "report.md" in before
     spec.write_text("archdoc: 1\ntitle: [broken\n")
     assert run("render", str(spec), "-o", str(out), "--formats", "md,json").exit_code == 2
     assert {p.name: p.read_bytes() for p in (out / "design").iterdir()} == before
-    assert [p.name for p in out.iterdir()] == ["design"]  # no temporary folder left behind
+    assert sorted(p.name for p in out.iterdir()) == ["design", "index.html"]  # no temporary folder left behind
 
 
 def test_specs_with_the_same_stem_get_folders_of_their_own(tmp_path: Path) -> None:
@@ -134,7 +144,7 @@ def test_specs_with_the_same_stem_get_folders_of_their_own(tmp_path: Path) -> No
         (tmp_path / folder / "design.yaml").write_text((SPECS / "0-simple_web_stack.yaml").read_text())
     out = tmp_path / "out"
     assert run("render", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--formats", "json").exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["design", "design-2"]
+    assert sorted(p.name for p in out.iterdir()) == ["design", "design-2", "index.html"]
 
 
 def test_the_pdf_fetcher_loads_only_data_and_the_output_folder(tmp_path: Path) -> None:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import base64
 import importlib
+import io
 import re
+import struct
 import subprocess
 import textwrap
 from dataclasses import dataclass
@@ -110,7 +112,11 @@ GROUP_BOX = {"bgcolor": "#FEF9E7", "pencolor": "#D4AC0D", "style": "rounded,dash
 
 
 class DiagramError(Exception):
-    """dot failed or ran out of time; the message says which."""
+    """dot failed; the message says why."""
+
+
+class DiagramTimeout(DiagramError):
+    """dot ran longer than the time it was given."""
 
 
 @dataclass(frozen=True)
@@ -382,20 +388,62 @@ def diagram_source(topology: Topology, direction: str = "LR") -> str:
     return str(canvas.dot.source)
 
 
-_IMAGE_HREF = re.compile(r'xlink:href="([^"]+\.png)"')
+_IMAGE = re.compile(
+    r'<image xlink:href="([^"]+)" width="([\d.]+)px" height="([\d.]+)px" '
+    r'preserveAspectRatio="([^"]*)" x="([-\d.]+)" y="([-\d.]+)"/>'
+)
 
 
 def inline_icons(svg: str) -> str:
-    """Replace icon file paths with data: URIs; only files of the icon library qualify."""
+    """Make the SVG stand alone: each icon file (only files of the icon library qualify)
+    becomes one <symbol> holding it as a data: URI, which every node showing it <use>s."""
+    symbols: dict[Path, str] = {}
+    definitions: list[str] = []
 
-    def inline(match: re.Match[str]) -> str:
-        path = Path(match.group(1)).resolve()
+    def symbol_for(href: str) -> str:
+        path = Path(href).resolve()
         if not path.is_relative_to(ICON_ROOT):
             raise DiagramError(f"the SVG names an image outside the icon library: {path.name}")
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f'xlink:href="data:image/png;base64,{data}"'
+        if path not in symbols:
+            data = path.read_bytes()
+            width, height = struct.unpack(">II", data[16:24])
+            symbol_id = symbols[path] = f"archdoc-icon-{len(symbols) + 1}"
+            definitions.append(
+                f'<symbol id="{symbol_id}" viewBox="0 0 {width} {height}">'
+                f'<image width="{width}" height="{height}" '
+                f'xlink:href="data:image/png;base64,{base64.b64encode(data).decode("ascii")}"/></symbol>'
+            )
+        return symbols[path]
 
-    return _IMAGE_HREF.sub(inline, svg)
+    def use(match: re.Match[str]) -> str:
+        href, width, height, aspect, x, y = match.groups()
+        return (f'<use xlink:href="#{symbol_for(href)}" x="{x}" y="{y}" width="{width}" height="{height}" '
+                f'preserveAspectRatio="{aspect}"/>')
+
+    body = _IMAGE.sub(use, svg)
+    if "<image" in body:
+        raise DiagramError("the SVG holds an image archdoc did not inline")
+    if not definitions:
+        return body
+    opening = re.search(r"<svg\b[^>]*>", body)
+    assert opening is not None
+    return body[: opening.end()] + "\n<defs>" + "".join(definitions) + "</defs>" + body[opening.end():]
+
+
+def report_image(png: Path, longest_side: int = 2400) -> bytes:
+    """The diagram as the report embeds it: no larger than a page can show (about
+    2400 pixels a side), so that a huge design does not make a huge HTML or a slow PDF."""
+    data = png.read_bytes()
+    width, height = struct.unpack(">II", data[16:24])
+    if max(width, height) <= longest_side:
+        return data
+    from PIL import Image
+
+    with Image.open(png) as image:
+        image.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG", compress_level=1)  # speed over size: it is embedded once
+    return buffer.getvalue()
 
 
 def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60) -> DiagramFiles:
@@ -408,7 +456,7 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
             input=source.encode(), capture_output=True, timeout=timeout, check=True,
         )
     except subprocess.TimeoutExpired:
-        raise DiagramError(f"dot took longer than {timeout:g} s to lay out the diagram") from None
+        raise DiagramTimeout(f"dot took longer than {timeout:g} s to lay out the diagram") from None
     except subprocess.CalledProcessError as error:
         raise DiagramError(f"dot failed: {error.stderr.decode(errors='replace').strip()[:500]}") from None
     except FileNotFoundError:

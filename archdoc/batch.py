@@ -1,0 +1,219 @@
+"""Render many specs at once: skip the unchanged ones, render the others in worker
+processes (or on a Dask cluster), and keep going whatever one spec does.
+
+Local workers each import the heavy libraries once and render many specs. Every worker
+has a pipe of its own and a process group of its own: when a spec overruns its time
+limit, the worker is killed with its ``dot``, what it was writing is swept away, and a
+fresh worker takes its place; no other spec notices. Workers are also replaced after a
+number of specs, so that memory stays flat over long runs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from archdoc.check import find_specs
+from archdoc.publish import (
+    FAILED,
+    INPUT_ERROR,
+    TIMEOUT,
+    Job,
+    RenderResult,
+    Settings,
+    folder_names,
+    render_spec,
+    sweep_staging,
+    unchanged_result,
+)
+
+SPECS_PER_WORKER = 40  # then the worker is replaced: WeasyPrint and Graphviz caches only grow
+POLL_SECONDS = 0.05
+
+Progress = Callable[[RenderResult], None]
+Started = Callable[[Job], None]
+
+
+class BatchError(Exception):
+    """The run as a whole cannot proceed (for instance, no Dask scheduler at that address)."""
+
+
+def plan(paths: Iterable[str]) -> tuple[list[Job], list[RenderResult]]:
+    """The jobs of a run, and a result for each path that names no spec."""
+    files, problems = find_specs(paths)
+    jobs = [Job(str(path), name) for path, name in zip(files, folder_names(files), strict=True)]
+    missing = [RenderResult(p.file, "", INPUT_ERROR, problems=(p,)) for p in problems]
+    return jobs, missing
+
+
+def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings, workers: int = 1,
+               force: bool = False, scheduler: str | None = None, progress: Progress | None = None,
+               started: Started | None = None) -> list[RenderResult]:
+    """Render the planned jobs; results come back in the order of the specs, the
+    missing paths first. ``started`` hears of each spec taken in hand, ``progress`` of
+    each result."""
+    report = progress or (lambda result: None)
+    begin = started or (lambda job: None)
+    results = list(missing)
+    for result in results:
+        report(result)
+    settings.out_root.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for job in jobs:
+        cached = None if force else unchanged_result(job, settings)
+        if cached is None:
+            todo.append(job)
+        else:
+            results.append(cached)
+            report(cached)
+    if todo and scheduler:
+        results += render_on_dask(todo, settings, scheduler, report)
+    elif todo:
+        results += render_in_workers(todo, settings, workers, report, begin)
+    order = {job.path: i for i, job in enumerate(jobs)}
+    return sorted(results, key=lambda r: order.get(r.path, -1))
+
+
+# --- local worker processes --------------------------------------------------------------
+def _worker_main(conn: Connection, settings: Settings) -> None:
+    os.setpgrp()  # a group of its own, so that killing it kills its dot too
+    import archdoc.explain  # noqa: F401  the heavy imports, once per worker
+    import archdoc.render.diagram  # noqa: F401
+    import archdoc.render.pdf  # noqa: F401
+
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        conn.send(render_spec(job, settings))
+
+
+class _Worker:
+    def __init__(self, context: Any, settings: Settings) -> None:
+        self.conn, child_end = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child_end, settings), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.job: Job | None = None
+        self.started = 0.0
+        self.rendered = 0
+
+    def give(self, job: Job) -> None:
+        self.conn.send(job)
+        self.job, self.started = job, time.monotonic()
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):  # not yet in its own group
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.kill()
+        self.conn.close()
+
+
+def _context() -> Any:
+    # fork starts a worker in milliseconds; elsewhere, spawn (each worker then imports anew).
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report: Progress,
+                      begin: Started) -> list[RenderResult]:
+    context = _context()
+    pending = deque(jobs)
+    results: list[RenderResult] = []
+    pool = [_Worker(context, settings) for _ in range(max(1, min(workers, len(jobs))))]
+    try:
+        while pending or any(w.job for w in pool):
+            for worker in pool:
+                if worker.job is None and pending:
+                    worker.give(pending.popleft())
+                    begin(worker.job)  # type: ignore[arg-type]
+            ready = wait([w.conn for w in pool if w.job], timeout=POLL_SECONDS)
+            for index, worker in enumerate(pool):
+                job = worker.job
+                if job is None:
+                    continue
+                replace = False
+                if worker.conn in ready:
+                    try:
+                        result = worker.conn.recv()
+                    except (EOFError, OSError):
+                        worker.process.join(timeout=1)
+                        result = _lost(job, f"the worker rendering it died (exit code {worker.process.exitcode})")
+                        replace = True
+                elif time.monotonic() - worker.started > settings.timeout:
+                    worker.kill()
+                    result = _lost(job, f"rendering took longer than {settings.timeout:g} s and was stopped",
+                                   TIMEOUT, time.monotonic() - worker.started)
+                    replace = True
+                else:
+                    continue
+                if replace:
+                    sweep_staging(settings.out_root, job.folder)
+                worker.job = None
+                worker.rendered += 1
+                results.append(result)
+                report(result)
+                if replace or worker.rendered >= SPECS_PER_WORKER:
+                    if not replace:
+                        worker.stop()
+                    pool[index] = _Worker(context, settings)
+    finally:
+        for worker in pool:
+            worker.stop()
+    return results
+
+
+def _lost(job: Job, why: str, status: str = FAILED, seconds: float = 0.0) -> RenderResult:
+    return RenderResult(job.path, job.folder, status, error=why, seconds=seconds)
+
+
+# --- a Dask cluster ---------------------------------------------------------------------
+def render_on_dask(jobs: list[Job], settings: Settings, address: str, report: Progress) -> list[RenderResult]:
+    """Send each spec to a Dask distributed cluster whose workers share the output folder.
+
+    dot's time limit applies there too; Dask cannot stop a running task, so a stuck PDF
+    layout on a cluster holds its worker until it ends.
+    """
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise BatchError("--scheduler needs the Dask extra: pip install 'archdoc[dask]'") from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise BatchError(f"no Dask scheduler answers at {address}: {error}") from None
+    results = []
+    with client:
+        futures = {client.submit(render_spec, job, settings, pure=False): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # the task itself failed on the cluster
+                result = _lost(job, f"failed on the Dask cluster: {type(error).__name__}: {error}")
+                sweep_staging(settings.out_root, job.folder)
+            results.append(result)
+            report(result)
+    return results
+

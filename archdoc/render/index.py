@@ -1,0 +1,52 @@
+"""DIR/index.html: every design of a run with its thumbnail, finding counts and links,
+and the specs that failed with their reasons. One file, like the reports."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from archdoc.publish import RENDERED, UNCHANGED, RenderResult, ordinary_permissions
+from archdoc.render.summary import format_totals
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("archdoc.render", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+LINKS = (("report.html", "report"), ("report.pdf", "PDF"), ("report.md", "Markdown"),
+         ("diagram.svg", "SVG"), ("findings.json", "findings"))
+
+
+@dataclass(frozen=True)
+class _Card:
+    result: RenderResult
+    files: frozenset[str]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.result, name)
+
+
+def write_index(results: Sequence[RenderResult], out_root: Path, seconds: float) -> Path:
+    """Write (atomically) and return DIR/index.html."""
+    done = [r for r in results if r.status in (RENDERED, UNCHANGED)]
+    cards = [_Card(r, frozenset(p.name for p in (out_root / r.folder).iterdir())) for r in done]
+    html = _ENV.get_template("index.html.j2").render(
+        results=results,
+        rendered=cards,
+        failed=[r for r in results if r.status not in (RENDERED, UNCHANGED)],
+        totals=format_totals(results, seconds),
+        links=LINKS,
+    )
+    target = out_root / "index.html"
+    handle, staged = tempfile.mkstemp(dir=out_root, prefix=".index.", suffix=".html")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(html)
+    ordinary_permissions(Path(staged))
+    os.replace(staged, target)
+    return target
