@@ -206,7 +206,7 @@ def render_on_dask(jobs: list[Job], settings: Settings, address: str, report: Pr
     results = []
     with client:
         futures = {client.submit(render_spec, job, settings, pure=False): job for job in jobs}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             job = futures[future]
             try:
                 result = future.result()
