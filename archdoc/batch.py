@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
 from archdoc.check import find_specs
@@ -139,7 +140,9 @@ def _context() -> Any:
 def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report: Progress,
                       begin: Started) -> list[RenderResult]:
     context = _context()
-    pending = deque(jobs)
+    # Largest specs first: a big design started last would leave the other workers idle
+    # at the end of the run (longest-processing-time-first scheduling).
+    pending = deque(sorted(jobs, key=_spec_size, reverse=True))
     results: list[RenderResult] = []
     pool = [_Worker(context, settings) for _ in range(max(1, min(workers, len(jobs))))]
     try:
@@ -182,6 +185,13 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
         for worker in pool:
             worker.stop()
     return results
+
+
+def _spec_size(job: Job) -> int:
+    try:
+        return Path(job.path).stat().st_size
+    except OSError:
+        return 0
 
 
 def _lost(job: Job, why: str, status: str = FAILED, seconds: float = 0.0) -> RenderResult:

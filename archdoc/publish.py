@@ -162,7 +162,7 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
     empty); return the diagram as the report shows it, when one was drawn."""
     from archdoc.explain import build_report
-    from archdoc.render.diagram import DiagramError, DiagramTimeout, render_diagram, report_image
+    from archdoc.render.diagram import DiagramError, DiagramTimeout, render_diagram
     from archdoc.render.report import render_html, render_markdown
 
     formats = set(formats)
@@ -170,12 +170,11 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     picture = None
     if formats & {"png", "svg", "md", "html", "pdf"}:
         try:
-            render_diagram(analysis.topology, folder, direction, timeout)
+            picture = render_diagram(analysis.topology, folder, direction, timeout).page_png
         except DiagramTimeout as error:
             raise RenderTimeout(str(error)) from None
         except DiagramError as error:
             raise RenderError(str(error)) from None
-        picture = report_image(folder / FILES["png"])
     report = build_report(analysis)
     if "md" in formats:
         (folder / FILES["md"]).write_text(render_markdown(report, spec_name), encoding="utf-8")

@@ -30,7 +30,7 @@ def generate_design(components: int, seed: int = 0) -> str:
     pod = 0
     while made < components:
         p = f"p{pod}"
-        stacks = rng.randint(8, 40)
+        stacks = max(2, min(rng.randint(2, 12), (components - made - 14) // STACK_COMPONENTS))
         encrypted = rng.random() < 0.7
         lines += [
             f"  {p}-lbs-1: {{kind: server, ip: 10.{pod % 250}.0.1}}",

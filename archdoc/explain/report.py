@@ -79,8 +79,15 @@ class Report:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _names(topology: Topology, ids: Iterable[str]) -> str:
-    return sentence_list(name(topology, i) for i in ids)
+LIST_LIMIT = 8  # past this, a sentence names the first few and counts the rest
+
+
+def _names(topology: Topology, ids: Iterable[str], limit: int = LIST_LIMIT) -> str:
+    """'a, b and c'; a long list as 'a, b, c, d, e, f and 12 more' (tables list them all)."""
+    names = [name(topology, i) for i in ids]
+    if len(names) > limit:
+        names = names[: limit - 2] + [f"{len(names) - (limit - 2)} more"]
+    return sentence_list(names)
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -138,6 +145,20 @@ def _role_here(topology: Topology, component_id: str) -> str:
     return f"{who} {' and '.join(parts)}."
 
 
+def _roles_here(topology: Topology, kind: str, ids: tuple[str, ...]) -> str:
+    """Many components of one kind, in one sentence: who sends them requests, and where they send theirs."""
+    incoming = list(dict.fromkeys(f.source for c in ids for f in topology.flows_into.get(c, ())))
+    outgoing = list(dict.fromkeys(f.target for c in ids for f in topology.flows_from.get(c, ())))
+    software = sorted({software_name(topology.components[c].software) or "" for c in ids} - {""})
+    parts = []
+    if incoming:
+        parts.append(f"receive requests from {_names(topology, incoming)}")
+    if outgoing:
+        parts.append(f"send requests to {_names(topology, outgoing)}")
+    what = f"The {len(ids)} {KINDS[kind].heading.lower()}{' (' + ', '.join(software) + ')' if software else ''}"
+    return f"{what}, {_names(topology, ids)}, {' and '.join(parts) or 'take no part in any link'}."
+
+
 def component_sections(topology: Topology) -> list[Section]:
     sections = []
     for kind in KIND_ORDER:
@@ -156,9 +177,9 @@ def _why_here(topology: Topology, kind: str, ids: tuple[str, ...]) -> list[str]:
     if kind == "server":
         return [_servers_here(topology, ids)]
     if kind == "load_balancer":
-        return [_load_balancers_here(topology, lb) for lb in ids]
+        return _load_balancers_here(topology, ids)
     if kind in ("web_server", "app_server", "cache"):
-        text = [_role_here(topology, c) for c in ids]
+        text = [_role_here(topology, c) for c in ids] if len(ids) <= 4 else [_roles_here(topology, kind, ids)]
         if len(ids) > 1:
             text.append(f"With {_plural(len(ids), KINDS[kind].singular)}, one can fail or be restarted for an "
                         f"update while the others serve, and their capacity adds up.")
@@ -183,17 +204,27 @@ def _why_here(topology: Topology, kind: str, ids: tuple[str, ...]) -> list[str]:
 
 
 def _servers_here(topology: Topology, ids: tuple[str, ...]) -> str:
-    described_servers = []
+    roles_of = {}
     for server_id in ids:
-        server = topology.components[server_id]
-        assert isinstance(server, Server)
         kinds = {topology.kind(c) for c in topology.hosted_on[server_id]}
         roles = [KINDS[k].singular for k in KIND_ORDER
                  if k in kinds and k in ("load_balancer", "web_server", "app_server", "database", "cache")]
-        what = f"runs the {sentence_list(roles)}" if roles else "runs no traffic-carrying component"
-        ip = f" ({server.ip}{', public' if server.public else ''})" if server.ip else ""
-        described_servers.append(f"{name(topology, server_id)}{ip} {what}")
-    text = f"This design has {_plural(len(ids), 'server')}: {'; '.join(described_servers)}."
+        roles_of[server_id] = f"the {sentence_list(roles)}" if roles else "no traffic-carrying component"
+    if len(ids) <= 6:
+        described_servers = []
+        for server_id in ids:
+            server = topology.components[server_id]
+            assert isinstance(server, Server)
+            ip = f" ({server.ip}{', public' if server.public else ''})" if server.ip else ""
+            described_servers.append(f"{name(topology, server_id)}{ip} runs {roles_of[server_id]}")
+        listing = "; ".join(described_servers)
+    else:
+        groups: dict[str, list[str]] = {}
+        for server_id in ids:
+            groups.setdefault(roles_of[server_id], []).append(server_id)
+        listing = "; ".join(f"{len(members)} run {roles} ({_names(topology, members)})"
+                            for roles, members in groups.items())
+    text = f"This design has {_plural(len(ids), 'server')}: {listing}."
     tiers = ("web_server", "app_server", "database")
     tier_servers = [s for s in ids if any(topology.kind(c) in tiers for c in topology.hosted_on[s])]
     separate = all(sum(1 for t in tiers if any(topology.kind(c) == t for c in topology.hosted_on[s])) == 1
@@ -204,19 +235,31 @@ def _servers_here(topology: Topology, ids: tuple[str, ...]) -> str:
     return text
 
 
-def _load_balancers_here(topology: Topology, lb: str) -> str:
-    component = topology.components[lb]
-    assert isinstance(component, LoadBalancer)
-    backends = topology.backends(lb)
-    algorithm = ALGORITHMS[component.algorithm].name
-    if len(backends) > 1:
-        return (f"The load balancer {described(topology, lb)} spreads requests over {_names(topology, backends)} with "
-                f"{algorithm}, so no backend carries all the traffic, and it stops sending requests to a backend "
-                f"whose health check fails.")
-    if backends:
-        return (f"The load balancer {described(topology, lb)} sends every request to its one backend, {name(topology, backends[0])}; "
-                f"more backends can be added behind it without changing the address users connect to.")
-    return f"The load balancer {described(topology, lb)} has no backend in the links."
+def _load_balancers_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
+    """What each load balancer does; balancers with the same backends and algorithm (the
+    members of a pair, say) share a sentence."""
+    groups: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    for lb in ids:
+        component = topology.components[lb]
+        assert isinstance(component, LoadBalancer)
+        groups.setdefault((topology.backends(lb), component.algorithm), []).append(lb)
+    text = []
+    for (backends, algorithm_id), lbs in groups.items():
+        many = len(lbs) > 1
+        who = (f"The load balancers {_names(topology, lbs)}" if many
+               else f"The load balancer {described(topology, lbs[0])}")
+        algorithm = ALGORITHMS[algorithm_id].name
+        if len(backends) > 1:
+            text.append(f"{who} spread{'' if many else 's'} requests over {_names(topology, backends)} with "
+                        f"{algorithm}, so no backend carries all the traffic, and stop{'' if many else 's'} "
+                        f"sending requests to a backend whose health check fails.")
+        elif backends:
+            text.append(f"{who} send{'' if many else 's'} every request to {'their' if many else 'its'} one "
+                        f"backend, {name(topology, backends[0])}; more backends can be added behind "
+                        f"{'them' if many else 'it'} without changing the address users connect to.")
+        else:
+            text.append(f"{who} {'have' if many else 'has'} no backend in the links.")
+    return text
 
 
 def _databases_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
@@ -247,15 +290,21 @@ def _firewall_here(topology: Topology, firewall_id: str) -> str:
 
 
 def _monitoring_here(topology: Topology, ids: tuple[str, ...]) -> str:
-    placed = []
+    placed: dict[str, list[str]] = {}  # destination -> what its agents watch
     for agent_id in ids:
         agent = topology.components[agent_id]
         assert isinstance(agent, Monitoring)
-        watched = [agent.host] if agent.host else []
-        watched += agent.for_
-        to = f", shipping to {agent.to}" if agent.to else ""
-        placed.append(f"{name(topology, agent_id)} watches {_names(topology, watched) or 'nothing'}{to}")
-    return f"Here: {'; '.join(placed)}."
+        watched = ([agent.host] if agent.host else []) + agent.for_
+        if len(ids) <= 6:
+            to = f", shipping to {agent.to}" if agent.to else ""
+            placed.setdefault(f"{name(topology, agent_id)} watches {_names(topology, watched) or 'nothing'}{to}", [])
+        else:
+            placed.setdefault(agent.to or "", []).extend(watched)
+    if len(ids) <= 6:
+        return f"Here: {'; '.join(placed)}."
+    return "Here: " + "; ".join(
+        f"agents on {_names(topology, watched)}{' ship to ' + to if to else ''}" for to, watched in placed.items()
+    ) + "."
 
 
 def _certificate_here(topology: Topology, cert_id: str) -> str:
@@ -395,19 +444,18 @@ def database_section(topology: Topology) -> Section | None:
 
 
 def application_view(topology: Topology) -> list[str]:
-    """Who reads and writes which database, from the links."""
-    lines = []
+    """Who reads and writes which database, from the links; alike callers share a line."""
+    by_use: dict[str, list[str]] = {}
     for source in topology.components:
         flows = [f for f in topology.flows_from.get(source, ()) if topology.kind(f.target) == "database"]
         if not flows:
             continue
         parts = []
         for flow in flows:
-            verb = ACCESS_VERBS[flow.link.access or "readwrite"]
             role = topology.components[flow.target].role  # type: ignore[union-attr]
-            parts.append(f"{verb} {name(topology, flow.target)} (the {role})")
-        lines.append(f"{name(topology, source)} {sentence_list(parts)}.")
-    return lines
+            parts.append(f"{ACCESS_VERBS[flow.link.access or 'readwrite']} {name(topology, flow.target)} (the {role})")
+        by_use.setdefault(sentence_list(parts), []).append(source)
+    return [f"{_names(topology, sources)} {use}." for use, sources in by_use.items()]
 
 
 # --- security and monitoring ----------------------------------------------------------
@@ -453,24 +501,32 @@ def security_section(topology: Topology) -> Section | None:
 
 
 def firewall_rules(topology: Topology, firewall_id: str) -> str:
+    """What a firewall should let in: the links that cross it, grouped by port and sources."""
     firewall = topology.components[firewall_id]
     assert isinstance(firewall, Firewall)
     protected = firewall.protects or ([firewall.host] if firewall.host else [])
-    allowed = []
+    crossing: dict[tuple[str, str], list[str]] = {}  # (port, source) -> targets
     for unit in protected:
         inside = set(topology.on_unit(unit))
-        for component in inside:
+        for component in topology.on_unit(unit):
             for flow in topology.flows_into.get(component, ()):
-                if flow.source in inside:
-                    continue
-                allowed.append(f"{port_phrase(flow.link.protocol, flow.link.port)} from {name(topology, flow.source)} to {name(topology, component)}")
+                if flow.source not in inside:
+                    port = port_phrase(flow.link.protocol, flow.link.port)
+                    crossing.setdefault((port, flow.source), []).append(component)
     if firewall_id in topology.linked:
         for flow in topology.flows_from.get(firewall_id, ()):
-            allowed.append(f"{port_phrase(flow.link.protocol, flow.link.port)} on to {name(topology, flow.target)}")
+            crossing.setdefault((port_phrase(flow.link.protocol, flow.link.port), ""), []).append(flow.target)
+    grouped: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (port, targets) -> sources
+    for (port, source), targets in crossing.items():
+        grouped.setdefault((port, tuple(dict.fromkeys(targets))), []).append(source)
+    allowed = []
+    for (port, targets), sources in sorted(grouped.items()):
+        origin = f" from {_names(topology, sources)}" if any(sources) else ""
+        allowed.append(f"{port}{origin} {'on ' if not any(sources) else ''}to {_names(topology, targets)}")
     target = _names(topology, protected) if protected else "the traffic that passes it"
     if not allowed:
         return f"{name(topology, firewall_id)} ({target}): no link enters; it can drop all inbound traffic."
-    return f"{name(topology, firewall_id)} ({target}): allow {'; '.join(sorted(set(allowed)))}."
+    return f"{name(topology, firewall_id)} ({target}): allow {'; '.join(allowed)}."
 
 
 def monitoring_section(topology: Topology) -> Section | None:

@@ -5,8 +5,8 @@ clients, DNS, firewalls, certificates and monitoring appear where they act. Link
 their protocol and port; encrypted links are green and bold; replication is a dashed
 purple arrow from primary to replica; backup links and standby members are dashed.
 
-``diagrams`` builds the Graphviz graph; ``dot`` itself runs once, for PNG and SVG from
-one layout, under a time limit. Node ids are the spec's ids, so a spec always draws
+``diagrams`` builds the Graphviz graph; archdoc runs ``dot`` itself, under a time limit:
+once for the SVG, once for a PNG whose dpi keeps huge designs from costing seconds. Node ids are the spec's ids, so a spec always draws
 the same picture. The SVG gets its icons inlined, so it stands alone.
 """
 
@@ -19,6 +19,7 @@ import re
 import struct
 import subprocess
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,7 @@ class DiagramTimeout(DiagramError):
 class DiagramFiles:
     png: Path
     svg: Path
+    page_png: bytes  # the diagram as a report page shows it: at most PAGE_PIXELS a side, no alpha
 
 
 def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
@@ -150,7 +152,7 @@ def icon_height(label: str) -> str:
 
 
 class _Canvas(Diagram):
-    """A Diagram that only builds the graph; archdoc runs dot itself, once, with a time limit."""
+    """A Diagram that only builds the graph; archdoc runs dot itself, with a time limit."""
 
     def render(self) -> None:  # pragma: no cover - never called by design
         pass
@@ -430,36 +432,69 @@ def inline_icons(svg: str) -> str:
     return body[: opening.end()] + "\n<defs>" + "".join(definitions) + "</defs>" + body[opening.end():]
 
 
-def report_image(png: Path, longest_side: int = 2400) -> bytes:
-    """The diagram as the report embeds it: no larger than a page can show (about
-    2400 pixels a side), so that a huge design does not make a huge HTML or a slow PDF."""
-    data = png.read_bytes()
-    width, height = struct.unpack(">II", data[16:24])
-    if max(width, height) <= longest_side:
-        return data
+def flatten(png: bytes) -> bytes:
+    """The PNG on a white background, without alpha: WeasyPrint must split an alpha channel
+    into a mask, while an RGB PNG it embeds nearly as is (a noticeably faster PDF)."""
     from PIL import Image
 
-    with Image.open(png) as image:
-        image.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
+    with Image.open(io.BytesIO(png)) as image:
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
         buffer = io.BytesIO()
-        image.save(buffer, "PNG", compress_level=1)  # speed over size: it is embedded once
+        flat.save(buffer, "PNG", compress_level=1)  # speed over size: it is embedded once
     return buffer.getvalue()
 
 
-def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60) -> DiagramFiles:
-    """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``."""
-    source = diagram_source(topology, direction)
-    png, svg = out_dir / "diagram.png", out_dir / "diagram.svg"
+MAX_PNG_PIXELS = 4_000_000  # past this, rasterising costs seconds and the PNG is unreadable anyway
+PAGE_PIXELS = 2400  # the longest side a report page can show of the diagram
+BASE_DPI = 96
+
+
+def png_dpi(width: float, height: float) -> int:
+    """The dpi that keeps a drawing of this size (in pixels at 96 dpi) under MAX_PNG_PIXELS."""
+    pixels = width * height
+    if pixels <= MAX_PNG_PIXELS:
+        return BASE_DPI
+    return max(24, int(BASE_DPI * (MAX_PNG_PIXELS / pixels) ** 0.5))
+
+
+def page_dpi(width: float, height: float) -> int:
+    """The dpi at which the drawing's longest side fits PAGE_PIXELS (never above the PNG's)."""
+    return min(png_dpi(width, height), max(12, int(BASE_DPI * PAGE_PIXELS / max(width, height))))
+
+
+def _run_dot(arguments: list[str], source: str, deadline: float, timeout: float) -> bytes:
+    remaining = deadline - time.monotonic()
     try:
-        subprocess.run(
-            ["dot", "-Tpng", "-o", str(png), "-Tsvg", "-o", str(svg)],
-            input=source.encode(), capture_output=True, timeout=timeout, check=True,
-        )
+        if remaining <= 0:
+            raise subprocess.TimeoutExpired("dot", timeout)
+        done = subprocess.run(["dot", *arguments], input=source.encode(), capture_output=True,
+                              timeout=remaining, check=True)
     except subprocess.TimeoutExpired:
         raise DiagramTimeout(f"dot took longer than {timeout:g} s to lay out the diagram") from None
     except subprocess.CalledProcessError as error:
         raise DiagramError(f"dot failed: {error.stderr.decode(errors='replace').strip()[:500]}") from None
     except FileNotFoundError:
         raise DiagramError("Graphviz's 'dot' command is not installed (run scripts/bootstrap)") from None
-    svg.write_text(inline_icons(svg.read_text(encoding="utf-8")), encoding="utf-8")
-    return DiagramFiles(png, svg)
+    return done.stdout
+
+
+def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60) -> DiagramFiles:
+    """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
+
+    The SVG comes first: laying out is quick, and its size tells how large the PNG would
+    be. A huge design gets a PNG at a lower dpi, and the report a copy drawn at page size;
+    the SVG keeps every detail.
+    """
+    source = diagram_source(topology, direction)
+    deadline = time.monotonic() + timeout
+    svg_text = _run_dot(["-Tsvg"], source, deadline, timeout).decode("utf-8")
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)
+    width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+    png, svg = out_dir / "diagram.png", out_dir / "diagram.svg"
+    dpi = png_dpi(width, height)
+    png.write_bytes(_run_dot([f"-Gdpi={dpi}", "-Tpng"], source, deadline, timeout))
+    page = page_dpi(width, height)
+    page_png = png.read_bytes() if page == dpi else _run_dot([f"-Gdpi={page}", "-Tpng"], source, deadline, timeout)
+    svg.write_text(inline_icons(svg_text), encoding="utf-8")
+    return DiagramFiles(png, svg, flatten(page_png))
