@@ -432,12 +432,16 @@ def inline_icons(svg: str) -> str:
     return body[: opening.end()] + "\n<defs>" + "".join(definitions) + "</defs>" + body[opening.end():]
 
 
-def flatten(png: bytes) -> bytes:
-    """The PNG on a white background, without alpha: WeasyPrint must split an alpha channel
-    into a mask, while an RGB PNG it embeds nearly as is (a noticeably faster PDF)."""
+def page_image(png: bytes) -> bytes:
+    """The diagram as a report page shows it: at most PAGE_PIXELS a side, on a white
+    background without alpha (WeasyPrint must split an alpha channel into a mask, while an
+    RGB PNG it embeds nearly as is: a noticeably faster PDF)."""
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
+        factor = -(-max(image.size) // PAGE_PIXELS)  # ceiling division
+        if factor > 1:
+            image = image.reduce(factor)
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
         buffer = io.BytesIO()
@@ -446,7 +450,7 @@ def flatten(png: bytes) -> bytes:
 
 
 MAX_PNG_PIXELS = 4_000_000  # past this, rasterising costs seconds and the PNG is unreadable anyway
-PAGE_PIXELS = 2400  # the longest side a report page can show of the diagram
+PAGE_PIXELS = 3000  # the longest side of the diagram a report embeds (an A4 page at about 280 dpi)
 BASE_DPI = 96
 
 
@@ -457,10 +461,6 @@ def png_dpi(width: float, height: float) -> int:
         return BASE_DPI
     return max(24, int(BASE_DPI * (MAX_PNG_PIXELS / pixels) ** 0.5))
 
-
-def page_dpi(width: float, height: float) -> int:
-    """The dpi at which the drawing's longest side fits PAGE_PIXELS (never above the PNG's)."""
-    return min(png_dpi(width, height), max(12, int(BASE_DPI * PAGE_PIXELS / max(width, height))))
 
 
 def _run_dot(arguments: list[str], source: str, deadline: float, timeout: float) -> bytes:
@@ -483,8 +483,8 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
     """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
 
     The SVG comes first: laying out is quick, and its size tells how large the PNG would
-    be. A huge design gets a PNG at a lower dpi, and the report a copy drawn at page size;
-    the SVG keeps every detail.
+    be. A huge design gets a PNG at a lower dpi, and the report a copy reduced to page
+    size; the SVG keeps every detail.
     """
     source = diagram_source(topology, direction)
     deadline = time.monotonic() + timeout
@@ -492,9 +492,7 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
     size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)
     width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
     png, svg = out_dir / "diagram.png", out_dir / "diagram.svg"
-    dpi = png_dpi(width, height)
-    png.write_bytes(_run_dot([f"-Gdpi={dpi}", "-Tpng"], source, deadline, timeout))
-    page = page_dpi(width, height)
-    page_png = png.read_bytes() if page == dpi else _run_dot([f"-Gdpi={page}", "-Tpng"], source, deadline, timeout)
+    drawn = _run_dot([f"-Gdpi={png_dpi(width, height)}", "-Tpng"], source, deadline, timeout)
+    png.write_bytes(drawn)
     svg.write_text(inline_icons(svg_text), encoding="utf-8")
-    return DiagramFiles(png, svg, flatten(page_png))
+    return DiagramFiles(png, svg, page_image(drawn))
