@@ -34,7 +34,7 @@ from archdoc.publish import (
     unchanged_result,
 )
 
-SPECS_PER_WORKER = 40  # then the worker is replaced: WeasyPrint and Graphviz caches only grow
+SPECS_PER_WORKER = 20  # then the worker is replaced: its memory grows about 1 MiB a spec
 POLL_SECONDS = 0.05
 
 Progress = Callable[[RenderResult], None]
@@ -64,7 +64,10 @@ def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings,
     results = list(missing)
     for result in results:
         report(result)
-    settings.out_root.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.out_root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BatchError(f"cannot write to {settings.out_root}: {error.strerror}") from None
     todo = []
     for job in jobs:
         cached = None if force else unchanged_result(job, settings)
@@ -82,12 +85,17 @@ def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings,
 
 
 # --- local worker processes --------------------------------------------------------------
-def _worker_main(conn: Connection, settings: Settings) -> None:
-    os.setpgrp()  # a group of its own, so that killing it kills its dot too
-    import archdoc.explain  # noqa: F401  the heavy imports, once per worker
+def _load_renderers() -> None:
+    """The heavy imports (diagrams, WeasyPrint). Done in the parent before forking, a new
+    worker starts with them loaded, which makes replacing workers cheap."""
+    import archdoc.explain  # noqa: F401
     import archdoc.render.diagram  # noqa: F401
     import archdoc.render.pdf  # noqa: F401
 
+
+def _worker_main(conn: Connection, settings: Settings) -> None:
+    os.setpgrp()  # a group of its own, so that killing it kills its dot too
+    _load_renderers()  # already there when forked; imported here when spawned
     while True:
         try:
             job = conn.recv()
@@ -113,9 +121,10 @@ class _Worker:
         self.job, self.started = job, time.monotonic()
 
     def kill(self) -> None:
+        """Kill the worker and whatever it started (dot); safe on a worker already dead."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):  # not yet in its own group
+        except (ProcessLookupError, PermissionError):  # gone, or not yet in its own group
             self.process.kill()
         self.process.join()
         self.conn.close()
@@ -140,6 +149,7 @@ def _context() -> Any:
 def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report: Progress,
                       begin: Started) -> list[RenderResult]:
     context = _context()
+    _load_renderers()
     # Largest specs first: a big design started last would leave the other workers idle
     # at the end of the run (longest-processing-time-first scheduling).
     pending = deque(sorted(jobs, key=_spec_size, reverse=True))
@@ -160,8 +170,8 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
                 if worker.conn in ready:
                     try:
                         result = worker.conn.recv()
-                    except (EOFError, OSError):
-                        worker.process.join(timeout=1)
+                    except (EOFError, OSError):  # it died: out of memory, a crash in a library
+                        worker.kill()
                         result = _lost(job, f"the worker rendering it died (exit code {worker.process.exitcode})")
                         replace = True
                 elif time.monotonic() - worker.started > settings.timeout:
@@ -171,15 +181,16 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
                     replace = True
                 else:
                     continue
-                if replace:
+                if replace:  # what it was writing is swept; the previous outputs stay
                     sweep_staging(settings.out_root, job.folder)
                 worker.job = None
                 worker.rendered += 1
                 results.append(result)
                 report(result)
-                if replace or worker.rendered >= SPECS_PER_WORKER:
-                    if not replace:
-                        worker.stop()
+                if not replace and worker.rendered >= SPECS_PER_WORKER:
+                    worker.stop()
+                    replace = True
+                if replace:
                     pool[index] = _Worker(context, settings)
     finally:
         for worker in pool:

@@ -126,3 +126,12 @@ def test_no_scheduler_at_that_address_is_a_clear_error(tmp_path: Path) -> None:
     result = run("render", str(EXAMPLES[0]), "-o", str(tmp_path), "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 1
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("render", str(EXAMPLES[0]), "-o", str(blocker / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write to {blocker / 'out'}: ")
+    assert "bug" not in result.stderr
