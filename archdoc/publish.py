@@ -131,16 +131,12 @@ def folder_names(paths: Sequence[Path]) -> list[str]:
     return names
 
 
-def severity_counts(analysis: Analysis) -> dict[str, int]:
-    return {s.value: sum(1 for f in analysis.findings if f.severity is s) for s in Severity}
-
-
 def findings_document(path: str, analysis: Analysis) -> dict[str, object]:
     return {
         "archdoc": __version__,
         "spec": path,
         "title": analysis.topology.title,
-        "counts": severity_counts(analysis),
+        "counts": analysis.counts(),
         "findings": [f.to_dict() for f in analysis.findings],
     }
 
@@ -238,7 +234,7 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     except OSError as error:
         return result(INPUT_ERROR, problems=(InputProblem(job.path, 0, 0, "", f"cannot read: {error.strerror}"),))
     analysis = analyse(topology)
-    summary = {"title": topology.title, "counts": severity_counts(analysis)}
+    summary = {"title": topology.title, "counts": analysis.counts()}
     staged = Path(tempfile.mkdtemp(dir=settings.out_root, prefix=staging_prefix(job.folder)))
     ordinary_permissions(staged)
     try:

@@ -29,7 +29,7 @@ from archdoc.explain.knowledge import (
 from archdoc.explain.walk import described, name, request_walk
 from archdoc.model import Topology
 from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Monitoring, Server
-from archdoc.rules import Analysis, Category, Finding, Severity
+from archdoc.rules import Analysis, Category, Finding
 from archdoc.rules.base import sentence_list
 
 
@@ -98,8 +98,7 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 def summary(analysis: Analysis) -> str:
     topology = analysis.topology
     servers = topology.of_kind("server")
-    counts = {s: sum(1 for f in analysis.findings if f.severity is s) for s in Severity}
-    found = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    found = ", ".join(f"{n} {severity}" for severity, n in analysis.counts().items() if n)
     issues = f"archdoc found {_plural(len(analysis.findings), 'issue')} ({found})." if analysis.findings \
         else "archdoc found no issue."
     machines = f"The design runs on {_plural(len(servers), 'server')}" if servers else "The design names no servers"
@@ -630,7 +629,6 @@ def build_report(analysis: Analysis) -> Report:
                     monitoring_section(topology)):
         if section:
             sections.append(section)
-    counts = {s.value: sum(1 for f in analysis.findings if f.severity is s) for s in Severity}
     return Report(
         title=topology.title,
         description=topology.description,
@@ -639,6 +637,6 @@ def build_report(analysis: Analysis) -> Report:
         sections=tuple(sections),
         issues=issue_groups(analysis),
         references=references(topology, analysis),
-        counts=counts,
+        counts=analysis.counts(),
     )
 

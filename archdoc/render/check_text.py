@@ -18,16 +18,12 @@ def _wrap(text: str, indent: str) -> str:
                          break_long_words=False, break_on_hyphens=False)
 
 
-def counts_by_severity(outcome: SpecOutcome) -> dict[Severity, int]:
-    findings = outcome.analysis.findings if outcome.analysis else ()
-    return {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-
-
-def count_phrase(counts: dict[Severity, int]) -> str:
+def count_phrase(counts: dict[str, int]) -> str:
+    """'9 findings (4 high, 5 medium)'."""
     total = sum(counts.values())
     if not total:
         return "no findings"
-    parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    parts = ", ".join(f"{n} {severity}" for severity, n in counts.items() if n)
     return f"{total} finding{'s' if total != 1 else ''} ({parts})"
 
 
@@ -40,7 +36,7 @@ def format_outcome(outcome: SpecOutcome) -> str:
     if outcome.analysis is None:
         return f"{outcome.path}: not checked, {len(outcome.problems)} input error(s)"
     analysis = outcome.analysis
-    lines = [f"{outcome.path}: {analysis.topology.title}: {count_phrase(counts_by_severity(outcome))}"]
+    lines = [f"{outcome.path}: {analysis.topology.title}: {count_phrase(analysis.counts())}"]
     for severity in Severity:
         group = [f for f in analysis.findings if f.severity is severity]
         if not group:
@@ -60,9 +56,9 @@ def format_outcome(outcome: SpecOutcome) -> str:
 
 
 def format_summary(outcomes: Sequence[SpecOutcome]) -> str:
-    checked = [o for o in outcomes if o.analysis]
+    checked = [o.analysis for o in outcomes if o.analysis]
     failed = len(outcomes) - len(checked)
-    totals = {s: sum(counts_by_severity(o)[s] for o in checked) for s in Severity}
+    totals = {s.value: sum(a.counts()[s.value] for a in checked) for s in Severity}
     text = f"{len(checked)} spec{'s' if len(checked) != 1 else ''} checked: {count_phrase(totals)}"
     if failed:
         text += f"; {failed} with input errors"

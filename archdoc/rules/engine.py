@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from archdoc.model import Topology
-from archdoc.rules.base import Context, Finding, Rule
+from archdoc.rules.base import Context, Finding, Rule, Severity
 from archdoc.rules.registry import RULES
 
 
@@ -28,6 +28,10 @@ class Analysis:
     topology: Topology
     findings: tuple[Finding, ...]
     crashes: tuple[RuleCrash, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """Findings per severity, worst first: {"high": 2, "medium": 4, "low": 0}."""
+        return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
 
 
 def analyse(topology: Topology, rules: Mapping[str, type[Rule]] = RULES) -> Analysis:
