@@ -95,6 +95,8 @@ def _load_renderers() -> None:
 
 def _worker_main(conn: Connection, settings: Settings) -> None:
     os.setpgrp()  # a group of its own, so that killing it kills its dot too
+    if not os.environ.get("ARCHDOC_DEBUG"):
+        _silence_stderr()
     _load_renderers()  # already there when forked; imported here when spawned
     while True:
         try:
@@ -104,6 +106,14 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
         if job is None:
             return
         conn.send(render_spec(job, settings))
+
+
+def _silence_stderr() -> None:
+    """Libraries write to file descriptor 2 themselves (a Rust panic, fontconfig, Pango);
+    what goes wrong reaches the user as the spec's result, never as a trace."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 class _Worker:

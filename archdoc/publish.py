@@ -254,7 +254,10 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
         return result(TIMEOUT, error=str(error), **summary)
     except RenderError as error:
         return result(FAILED, error=str(error), **summary)
-    except Exception as error:  # a bug must not stop the other specs of the run
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # a bug must not stop the other specs of the run; BaseException,
+        # because a panic in a library written in Rust (nh3) arrives as one
         return result(FAILED, error=f"internal error: {type(error).__name__}: {error} "
                                     f"(this is a bug in archdoc; please report it)", **summary)
     finally:

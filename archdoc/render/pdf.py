@@ -6,6 +6,7 @@ folder: no network, no other local file, no redirect.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -41,4 +42,6 @@ def _fonts() -> FontConfiguration:
 def write_pdf(html: str, folder: Path, target: Path) -> None:
     """Lay out ``html`` (resolving relative URLs in ``folder``) into the PDF ``target``."""
     document = HTML(string=html, base_url=f"{folder.resolve().as_uri()}/", url_fetcher=OutputFolderFetcher(folder))
-    document.write_pdf(target, font_config=_fonts())
+    # The same report always makes the same bytes: the identifier comes from the content.
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    document.write_pdf(target, font_config=_fonts(), pdf_identifier=identifier)

@@ -14,6 +14,7 @@ import struct
 
 import jinja2
 import markdown
+import nh3
 
 from archdoc import __version__
 from archdoc.explain import Report
@@ -53,10 +54,33 @@ def render_markdown(report: Report, spec_name: str, diagram_src: str = DIAGRAM_F
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+                "strong", "em", "code", "a", "img", "span", "br"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"alt", "src"}}
+ALLOWED_CLASSES = {"span": {"badge", "high", "medium", "low"}, "p": {"colophon"}}  # class, only these
+
+
+def _allowed_url(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if value == DIAGRAM_FILE else None  # the diagram goes in after cleaning
+    if tag == "a" and attribute == "href":
+        return value if value.startswith("https://") else None
+    return value
+
+
+def sanitize(body: str) -> str:
+    """The report's body through an allow-list sanitizer: escaping keeps user text inert,
+    and this is the second line: no script, style, event handler, form, frame, remote or
+    file: URL can survive, whatever a template or a library let through."""
+    return nh3.clean(body, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, allowed_classes=ALLOWED_CLASSES,
+                     attribute_filter=_allowed_url, url_schemes={"https"}, strip_comments=True,
+                     link_rel="noopener noreferrer")
+
+
 def render_html(report: Report, spec_name: str, diagram_png: bytes) -> str:
     """One HTML file: styles inline, the diagram inline, no scripts, nothing to fetch."""
-    body = markdown.markdown(render_markdown(report, spec_name), extensions=["tables", "sane_lists"],
-                             output_format="html")
+    body = sanitize(markdown.markdown(render_markdown(report, spec_name), extensions=["tables", "sane_lists"],
+                                      output_format="html"))
     data_uri = "data:image/png;base64," + base64.b64encode(diagram_png).decode("ascii")
     width, height = struct.unpack(">II", diagram_png[16:24])  # from the PNG's IHDR chunk
     wide = width > 1.25 * height and width > 1300
