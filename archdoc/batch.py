@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
 import time
 from collections import deque
@@ -68,6 +69,7 @@ def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings,
         settings.out_root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BatchError(f"cannot write to {settings.out_root}: {error.strerror}") from None
+    sweep_staging(settings.out_root)  # what a run that was killed left half-written (one run per folder)
     todo = []
     for job in jobs:
         cached = None if force else unchanged_result(job, settings)
@@ -97,6 +99,8 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
     os.setpgrp()  # a group of its own, so that killing it kills its dot too
     if not os.environ.get("ARCHDOC_DEBUG"):
         _silence_stderr()
+    limit = settings.memory_mib * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by the dot it runs
     _load_renderers()  # already there when forked; imported here when spawned
     while True:
         try:

@@ -56,6 +56,7 @@ class Settings:
     direction: str = "LR"
     timeout: float = 60
     max_bytes: int = DEFAULT_MAX_BYTES
+    memory_mib: int = 2048  # the address space a worker (and the dot it runs) may use
 
     def key(self, spec: bytes) -> str:
         """What an output folder was made from: the spec, archdoc itself and the options."""
@@ -252,6 +253,9 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
         return done
     except RenderTimeout as error:
         return result(TIMEOUT, error=str(error), **summary)
+    except MemoryError:
+        return result(FAILED, error=f"rendering ran out of memory (the limit is {settings.memory_mib} MiB; "
+                                    f"--memory raises it)", **summary)
     except RenderError as error:
         return result(FAILED, error=str(error), **summary)
     except (KeyboardInterrupt, SystemExit):
@@ -281,7 +285,8 @@ def unchanged_result(job: Job, settings: Settings) -> RenderResult | None:
                         thumbnail=recorded.thumbnail)
 
 
-def sweep_staging(out_root: Path, folder: str) -> None:
-    """Remove what a killed worker left while staging ``folder``."""
-    for leftover in out_root.glob(f"{staging_prefix(folder)}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+def sweep_staging(out_root: Path, folder: str = "*") -> None:
+    """Remove what a killed worker (or, for every folder, a killed run) left while staging."""
+    for pattern in (f"{staging_prefix(folder)}*", f".{folder}.old-*"):
+        for leftover in out_root.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)

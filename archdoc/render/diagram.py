@@ -31,6 +31,7 @@ from graphviz import nohtml
 from archdoc.model import Topology
 from archdoc.model.components import Certificate, Database, Firewall, Monitoring, Server
 from archdoc.model.components import Cluster as ClusterSpec
+from archdoc.render.text import printable
 
 ICON_ROOT = (Path(diagrams.__file__).parent.parent / "resources").resolve()
 
@@ -130,7 +131,7 @@ class DiagramFiles:
 def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
     """User text made safe for a DOT label: no escapes (\\N, \\G...), no line breaks of its
     own, long words wrapped; quoting and HTML-looking text are left to graphviz.nohtml."""
-    flat = " ".join(str(text).split()).replace("\\", "\\\\")
+    flat = " ".join(printable(text).split()).replace("\\", "\\\\")
     return "\n".join(textwrap.wrap(flat, width, break_on_hyphens=False)) or " "
 
 

@@ -13,11 +13,13 @@ import jinja2
 
 from archdoc.publish import RENDERED, UNCHANGED, RenderResult, ordinary_permissions
 from archdoc.render.summary import format_totals
+from archdoc.render.text import printable_value
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("archdoc.render", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    finalize=printable_value,
 )
 LINKS = (("report.html", "report"), ("report.pdf", "PDF"), ("report.md", "Markdown"),
          ("diagram.svg", "SVG"), ("findings.json", "findings"))

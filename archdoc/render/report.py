@@ -18,6 +18,7 @@ import nh3
 
 from archdoc import __version__
 from archdoc.explain import Report
+from archdoc.render.text import printable, printable_value
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
 _CODE_SPAN = re.compile(r"(`[^`]+`)")
@@ -28,7 +29,7 @@ def md(text: object) -> str:
     """Plain text made literal in Markdown: punctuation escaped, HTML neutralised, line
     breaks folded (a paragraph stays one paragraph). Code spans (`...`) are kept: Markdown
     shows their content literally, whoever wrote it."""
-    parts = _CODE_SPAN.split(" ".join(str(text).split()))
+    parts = _CODE_SPAN.split(" ".join(printable(text).split()))
     return "".join(part if i % 2 else _literal(part) for i, part in enumerate(parts))
 
 
@@ -41,6 +42,7 @@ _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("archdoc.render", "templates"),
     autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
     undefined=jinja2.StrictUndefined,
+    finalize=printable_value,
     keep_trailing_newline=True,
     trim_blocks=False,
 )
