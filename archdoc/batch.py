@@ -95,8 +95,22 @@ def _load_renderers() -> None:
     import archdoc.render.pdf  # noqa: F401
 
 
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to kill this worker when the run that started it dies, so a
+    killed `archdoc render` leaves no worker behind (elsewhere, a worker ends at its next
+    job, when its pipe is closed)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_main(conn: Connection, settings: Settings) -> None:
     os.setpgrp()  # a group of its own, so that killing it kills its dot too
+    _die_with_parent()
     if not os.environ.get("ARCHDOC_DEBUG"):
         _silence_stderr()
     limit = settings.memory_mib * 1024 * 1024

@@ -25,6 +25,7 @@ CASES = [
     ("unknown field", HEADER + "components:\n  a: {kind: client, hots: x}\n", "4:21", "unknown field 'hots'"),
     ("unknown top-level field", HEADER + "component: {}\n", "3:1", "unknown field 'component'"),
     ("missing field", "archdoc: 1\ncomponents: {}\n", "1:1", "missing required field 'title'"),
+    ("kind is a list", HEADER + "components:\n  a: {kind: []}\n", "4:13", "unknown kind '[]'"),
     ("unknown kind", HEADER + "components:\n  a: {kind: webserver}\n", "4:13", "unknown kind 'webserver' (did you mean 'web_server'?)"),
     ("wrong version", "archdoc: 2\ntitle: t\ncomponents: {}\n", "1:10", "expected 1"),
     ("wrong type: bool", HEADER + "components:\n  s: {kind: server, public: yes}\n", "4:29", "expected true or false, got 'yes'"),

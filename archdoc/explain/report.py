@@ -350,8 +350,8 @@ def load_balancing(topology: Topology) -> Section | None:
             f"The algorithm: {algorithm.name}",
             paragraphs=(
                 f"{who} use{'s' if len(members) == 1 else ''} {algorithm.name}: it {algorithm.how}.",
-                f"In HAProxy this is `{algorithm.haproxy}`." if _uses(topology, members, "haproxy") else
-                f"In HAProxy terms this is `{algorithm.haproxy}`.",
+                f'In HAProxy this is "{algorithm.haproxy}".' if _uses(topology, members, "haproxy") else
+                f'In HAProxy terms this is "{algorithm.haproxy}".',
             ),
         ))
     subsections.append(Section(

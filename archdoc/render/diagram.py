@@ -129,9 +129,10 @@ class DiagramFiles:
 
 
 def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
-    """User text made safe for a DOT label: no escapes (\\N, \\G...), no line breaks of its
-    own, long words wrapped; quoting and HTML-looking text are left to graphviz.nohtml."""
-    flat = " ".join(printable(text).split()).replace("\\", "\\\\")
+    """User text made literal in a DOT label: backslashes doubled (no \\N or \\G escapes),
+    ampersands escaped (Graphviz decodes entities such as &lt;), line breaks folded and
+    long words wrapped. Quoting, and text that looks like an HTML label, are graphviz.nohtml's."""
+    flat = " ".join(printable(text).split()).replace("\\", "\\\\").replace("&", "&amp;")
     return "\n".join(textwrap.wrap(flat, width, break_on_hyphens=False)) or " "
 
 

@@ -26,9 +26,14 @@ DIAGRAM_FILE = "diagram.png"
 
 
 def md(text: object) -> str:
-    """Plain text made literal in Markdown: punctuation escaped, HTML neutralised, line
-    breaks folded (a paragraph stays one paragraph). Code spans (`...`) are kept: Markdown
-    shows their content literally, whoever wrote it."""
+    """Plain text made literal in Markdown: every punctuation mark that means something
+    escaped, HTML neutralised, line breaks folded (a paragraph stays one paragraph)."""
+    return _literal(" ".join(printable(text).split()))
+
+
+def md_trusted(text: object) -> str:
+    """Text archdoc itself writes (a rule's why and fix): like ``md``, but its `code` spans
+    stay code. Never for anything a spec supplies."""
     parts = _CODE_SPAN.split(" ".join(printable(text).split()))
     return "".join(part if i % 2 else _literal(part) for i, part in enumerate(parts))
 
@@ -47,6 +52,7 @@ _ENV = jinja2.Environment(
     trim_blocks=False,
 )
 _ENV.filters["md"] = md
+_ENV.filters["md_trusted"] = md_trusted
 
 
 def render_markdown(report: Report, spec_name: str, diagram_src: str = DIAGRAM_FILE) -> str:

@@ -71,6 +71,7 @@ class _Checker:
         for component_id, body in raw_components.items():
             path: FieldPath = ("components", component_id)
             kind = body.get("kind") if isinstance(body, dict) else None
+            kind = kind if isinstance(kind, str) else None  # `kind: []` is pydantic's to report
             self.kinds[component_id] = kind if kind in KINDS else ""
             if not _ID.match(component_id):
                 self.problem(path, f"'{component_id}' is not a valid id: {ID_RULE}", prefer_key=True)
