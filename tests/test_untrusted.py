@@ -213,6 +213,8 @@ def test_two_runs_give_the_same_bytes(tmp_path: Path) -> None:
         first = (tmp_path / "one" / "2-secured_and_monitored_web_infrastructure" / file).read_bytes()
         second = (tmp_path / "two" / "2-secured_and_monitored_web_infrastructure" / file).read_bytes()
         assert first == second, file
+    pdf = (tmp_path / "one" / "2-secured_and_monitored_web_infrastructure" / "report.pdf").read_bytes()
+    assert b"/CreationDate" not in pdf and b"/ModDate" not in pdf  # no date at all, so none to pin
 
 
 # --- property tests -------------------------------------------------------------------------
