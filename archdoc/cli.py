@@ -141,6 +141,34 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
 
 
 @cli.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--fail", "fail", required=True, metavar="ID[,ID...]",
+              help="Components or servers that fail together (a server takes what it hosts with it).")
+def whatif(spec: str, fail: str) -> None:
+    """Say what the clients keep and lose when the given parts fail together."""
+    from pathlib import Path
+
+    from archdoc.errors import SpecError
+    from archdoc.explain.scenarios import scenario_sentence
+    from archdoc.spec import load_spec
+    from archdoc.spec.messages import did_you_mean
+
+    try:
+        topology = load_spec(Path(spec))
+    except SpecError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    failed = [i.strip() for i in fail.split(",") if i.strip()]
+    unknown = [i for i in failed if i not in topology.components]
+    if unknown or not failed:
+        for i in unknown:
+            click.echo(f"archdoc: unknown id '{i}'{did_you_mean(i, topology.components)} in --fail", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    click.echo(scenario_sentence(topology, failed))
+
+
+@cli.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
     """List the rule catalogue, or print one rule's documentation."""

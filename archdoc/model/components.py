@@ -31,6 +31,9 @@ class SpecModel(BaseModel):
 
 class _Component(SpecModel):
     label: str | None = Field(None, description="Display name (default: the id).")
+    availability: float | None = Field(
+        None, gt=0, le=1, description="The fraction of time it is up, e.g. 0.999 (default: per kind)."
+    )
     software: str | None = Field(
         None, description="The software it runs: nginx, apache, haproxy, mysql, postgresql, redis, ..."
     )

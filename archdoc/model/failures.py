@@ -224,10 +224,10 @@ class FailureAnalysis:
         single = tuple(c for c in on_unit if stops is not None and c in stops.components)
         if single:
             return single
-        return tuple(c for c in on_unit if c in self._on_the_way[capability])
+        return tuple(c for c in on_unit if c in self.on_the_way[capability])
 
     @cached_property
-    def _on_the_way(self) -> dict[Capability, frozenset[str]]:
+    def on_the_way(self) -> dict[Capability, frozenset[str]]:
         """Per capability: the components on some path from the clients to a goal."""
         result = {}
         for capability, goals in self.goals.items():
