@@ -139,6 +139,7 @@ def findings_document(path: str, analysis: Analysis) -> dict[str, object]:
         "title": analysis.topology.title,
         "counts": analysis.counts(),
         "findings": [f.to_dict() for f in analysis.findings],
+        "scenarios": analysis.scenarios(),
     }
 
 

@@ -332,6 +332,42 @@ def _cluster_here(topology: Topology, cluster_id: str, article: str = "The") -> 
     return f"{article} cluster {name(topology, cluster_id)} groups {_names(topology, cluster.members)}{vip}: {how}."
 
 
+# --- failures ---------------------------------------------------------------------------
+LOST_WORDS = {"serve": "serving requests", "read": "reading data", "write": "writing data"}
+
+
+def failure_section(analysis: Analysis) -> Section | None:
+    """What the clients lose when each machine (or hostless component) fails alone."""
+    topology = analysis.topology
+    scenarios = analysis.scenarios()
+    if not scenarios:
+        return None
+    rows, harmless = [], []
+    for scenario in scenarios:
+        unit = scenario["fail"][0]  # type: ignore[index]
+        lost = scenario["lost"]
+        if not lost:
+            harmless.append(unit)
+            continue
+        on_it = [name(topology, c) for c in topology.on_unit(unit) if c != unit and c in topology.linked]
+        keeps = scenario["keeps"]
+        rows.append((name(topology, unit), ", ".join(on_it) or "-",
+                     sentence_list([LOST_WORDS[c] for c in lost]),  # type: ignore[union-attr]
+                     sentence_list([LOST_WORDS[c] for c in keeps]) or "nothing"))  # type: ignore[union-attr]
+    paragraphs = []
+    if rows:
+        paragraphs.append("When one of these fails alone, the clients lose what the table says, until it is back:")
+    if harmless:
+        paragraphs.append(f"Something else takes over, and the clients lose nothing, when one of these "
+                          f"fails alone: {_names(topology, harmless)}.")
+    table = Table(("fails", "carrying", "the clients lose", "they keep"), tuple(rows)) if rows else None
+    if table is not None:
+        return Section("If a part fails", paragraphs=tuple(paragraphs[:1]), table=table,
+                       subsections=(Section("What can fail unnoticed", paragraphs=tuple(paragraphs[1:])),)
+                       if harmless else ())
+    return Section("If a part fails", paragraphs=tuple(paragraphs))
+
+
 # --- load balancing -------------------------------------------------------------------
 def load_balancing(topology: Topology) -> Section | None:
     lbs = topology.of_kind("load_balancer")
@@ -624,6 +660,9 @@ def build_report(analysis: Analysis) -> Report:
     walk = request_walk(topology)
     if walk:
         sections.append(Section("How a request travels", steps=tuple(walk)))
+    failures = failure_section(analysis)
+    if failures:
+        sections.append(failures)
     sections.append(Section("The components", subsections=tuple(component_sections(topology))))
     for section in (load_balancing(topology), database_section(topology), security_section(topology),
                     monitoring_section(topology)):

@@ -211,6 +211,10 @@ class FailureAnalysis:
         """What the design can do with everything up."""
         return tuple(c for c, stops in self.stops.items() if stops is not None)
 
+    def scenarios(self) -> list[tuple[str, tuple[Capability, ...]]]:
+        """For every failure unit, the capabilities its failure alone takes away."""
+        return [(unit, self.lost_if_failed(unit)) for unit in self.topology.failure_units]
+
     def lost_if_failed(self, unit: str) -> tuple[Capability, ...]:
         """The capabilities that the failure of this unit alone stops."""
         return tuple(c for c in self.capabilities if unit in self.stops[c].units)  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ def outcome_to_dict(outcome: SpecOutcome) -> dict[str, object]:
         "ok": analysis is not None and not analysis.crashes,
         "errors": [p.to_dict() for p in outcome.problems],
         "findings": [f.to_dict() for f in analysis.findings] if analysis else [],
+        "scenarios": analysis.scenarios() if analysis else [],
         "internal_errors": [str(c) for c in analysis.crashes] if analysis else [],
     }
 

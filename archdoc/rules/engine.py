@@ -6,7 +6,7 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from archdoc.model import Topology
+from archdoc.model import FailureAnalysis, Topology
 from archdoc.rules.base import Context, Finding, Rule, Severity
 from archdoc.rules.registry import RULES
 
@@ -28,6 +28,14 @@ class Analysis:
     topology: Topology
     findings: tuple[Finding, ...]
     crashes: tuple[RuleCrash, ...] = ()
+    failures: FailureAnalysis | None = None  # the one the rules used
+
+    def scenarios(self) -> list[dict[str, object]]:
+        """For every failure unit: what the clients lose when it fails alone, and keep."""
+        failures = self.failures or FailureAnalysis(self.topology)
+        return [{"fail": [unit], "lost": [c.value for c in lost],
+                 "keeps": [c.value for c in failures.capabilities if c not in lost]}
+                for unit, lost in failures.scenarios()]
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, worst first: {"high": 2, "medium": 4, "low": 0}."""
@@ -51,4 +59,4 @@ def analyse(topology: Topology, rules: Mapping[str, type[Rule]] = RULES) -> Anal
         findings.values(),
         key=lambda f: (-f.severity.rank, rule_order[f.rule], spec_order.get(f.component, 0)),
     )
-    return Analysis(topology, tuple(ordered), tuple(crashes))
+    return Analysis(topology, tuple(ordered), tuple(crashes), context.failures)
