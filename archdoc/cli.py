@@ -87,6 +87,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, max_b
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
               help="Seconds one spec may take to render; past that it is stopped and the run goes on.")
 @click.option("--force", is_flag=True, help="Render every spec again, even those unchanged since the last run.")
+@click.option("--plain", is_flag=True, help="Draw the design without marking what the analysis found.")
 @click.option("--memory", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MIB",
               help="The memory a worker (and the dot it runs) may use; past it, that spec fails.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
@@ -95,7 +96,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, max_b
               help="Exit with status 1 when a finding has this severity or a higher one.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="The largest spec file to read.")
 def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
-           force: bool, memory: int, scheduler: str | None, fail_on: str | None, max_bytes: int | None) -> None:
+           force: bool, plain: bool, memory: int, scheduler: str | None, fail_on: str | None, max_bytes: int | None) -> None:
     """Draw the diagram and write the report of each spec (files, or folders of *.yaml).
 
     Writes OUTPUT/<spec file stem>/: diagram.png, diagram.svg, report.md, report.html,
@@ -116,7 +117,8 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
-    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes or DEFAULT_MAX_BYTES, memory)
+    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes or DEFAULT_MAX_BYTES, memory,
+                        plain)
     started = time.perf_counter()
     planned, missing = plan(paths)
     in_hand: list[str] = []

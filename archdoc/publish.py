@@ -27,6 +27,7 @@ import archdoc
 from archdoc import __version__
 from archdoc.check import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK
 from archdoc.errors import InputProblem, SpecError
+from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.rules import Analysis, Severity, analyse
 from archdoc.spec import DEFAULT_MAX_BYTES, load_spec
 
@@ -57,10 +58,11 @@ class Settings:
     timeout: float = 60
     max_bytes: int = DEFAULT_MAX_BYTES
     memory_mib: int = 2048  # the address space a worker (and the dot it runs) may use
+    plain: bool = False  # draw the design without the findings' marks
 
     def key(self, spec: bytes) -> str:
         """What an output folder was made from: the spec, archdoc itself and the options."""
-        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes])
+        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain])
         digest = hashlib.sha256()
         for part in (spec, code_fingerprint().encode(), options.encode()):
             digest.update(hashlib.sha256(part).digest())
@@ -155,8 +157,16 @@ def thumbnail(png: bytes, width: int = 360, height: int = 240) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def diagram_marks(analysis: Analysis) -> Marks:
+    """The findings the diagram shows: single points of failure, plain-text entries, gaps."""
+    def on(rule: str) -> frozenset[str]:
+        return frozenset(f.component for f in analysis.findings if f.rule == rule)
+
+    return Marks(on("spof"), on("no-https"), on("no-firewall"), on("no-monitoring"))
+
+
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
-                  timeout: float) -> bytes | None:
+                  timeout: float, plain: bool = False) -> bytes | None:
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
     empty); return the diagram as the report shows it, when one was drawn."""
     from archdoc.explain import build_report
@@ -168,7 +178,8 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     picture = None
     if formats & {"png", "svg", "md", "html", "pdf"}:
         try:
-            picture = render_diagram(analysis.topology, folder, direction, timeout).page_png
+            marks = NO_MARKS if plain else diagram_marks(analysis)
+            picture = render_diagram(analysis.topology, folder, direction, timeout, marks).page_png
         except DiagramTimeout as error:
             raise RenderTimeout(str(error)) from None
         except DiagramError as error:
@@ -240,7 +251,8 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     staged = Path(tempfile.mkdtemp(dir=settings.out_root, prefix=staging_prefix(job.folder)))
     ordinary_permissions(staged)
     try:
-        picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout)
+        picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
+                                settings.plain)
         small = thumbnail(picture) if picture else None
         for fmt in ("png", "svg"):  # the diagram was drawn for the report; keep it only if asked for
             if fmt not in settings.formats:

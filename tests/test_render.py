@@ -166,3 +166,14 @@ def test_same_spec_same_text_outputs(tmp_path: Path) -> None:
     for name in ("report.md", "report.html", "findings.json", "diagram.svg"):
         assert (tmp_path / "one" / "3-scale_up" / name).read_bytes() == \
             (tmp_path / "two" / "3-scale_up" / name).read_bytes(), name
+
+
+def test_findings_are_marked_on_the_diagram_and_plain_draws_none(tmp_path: Path) -> None:
+    spec = SPECS / "1-distributed_web_infrastructure.yaml"
+    assert run("render", str(spec), "-o", str(tmp_path / "marked"), "--formats", "svg").exit_code == 0
+    assert run("render", str(spec), "-o", str(tmp_path / "plain"), "--formats", "svg", "--plain").exit_code == 0
+    marked = (tmp_path / "marked" / spec.stem / "diagram.svg").read_text()
+    plain = (tmp_path / "plain" / spec.stem / "diagram.svg").read_text()
+    assert marked.count("SINGLE POINT OF FAILURE") == 2  # lb-01 and web-01, the spof findings
+    assert "plain text" in marked and "Legend" in marked and "#c0392b" in marked.lower()
+    assert "SINGLE POINT OF FAILURE" not in plain and "Legend" not in plain and "#c0392b" not in plain.lower()

@@ -31,6 +31,7 @@ from graphviz import nohtml
 from archdoc.model import Topology
 from archdoc.model.components import Certificate, Database, Firewall, Monitoring, Server
 from archdoc.model.components import Cluster as ClusterSpec
+from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.render.text import printable
 
 ICON_ROOT = (Path(diagrams.__file__).parent.parent / "resources").resolve()
@@ -121,6 +122,9 @@ class DiagramTimeout(DiagramError):
     """dot ran longer than the time it was given."""
 
 
+WARNING = "#C0392B"
+
+
 @dataclass(frozen=True)
 class DiagramFiles:
     png: Path
@@ -175,8 +179,9 @@ class _Box(Cluster):
 class _Drawing:
     """Builds the graph of one topology inside a _Canvas."""
 
-    def __init__(self, topology: Topology) -> None:
+    def __init__(self, topology: Topology, marks: Marks = NO_MARKS) -> None:
         self.topology = topology
+        self.marks = marks
         self.nodes: dict[str, Node] = {}
         self.edges: set[tuple[str, str, str]] = set()
 
@@ -201,7 +206,11 @@ class _Drawing:
         icon = _icon_class("onprem.certificates.LetsEncrypt") if software == "letsencrypt" else icon_for(
             component.kind, software)
         label = self.node_label(component_id)
-        self.nodes[component_id] = icon(label, nodeid=component_id, height=icon_height(label))
+        marked = {}
+        if component_id in self.marks.single_points:  # a hostless unit: outline it
+            marked = {"shape": "box", "style": "rounded", "color": WARNING, "penwidth": "3",
+                      "xlabel": "single point of failure", "fontcolor": WARNING}
+        self.nodes[component_id] = icon(label, nodeid=component_id, height=icon_height(label), **marked)
 
     def server_label(self, server_id: str) -> str:
         server = self.topology.components[server_id]
@@ -209,11 +218,23 @@ class _Drawing:
         details = [server.ip or "", "public" if server.public else ""]
         extra = " · ".join(d for d in details if d)
         title = dot_text(server.label or server_id, 40)
-        return f"{title}\n{dot_text(extra, 40)}" if extra else title
+        lines = [title] + ([dot_text(extra, 40)] if extra else [])
+        gaps = [gap for gap, found in (("no firewall", self.marks.unprotected), ("no monitoring", self.marks.unmonitored))
+                if server_id in found]
+        if server_id in self.marks.single_points:
+            lines.append("SINGLE POINT OF FAILURE")
+        if gaps:
+            lines.append(" · ".join(gaps))
+        return "\n".join(lines)
 
     def draw_server(self, server_id: str) -> None:
         hosted = list(self.topology.hosted_on[server_id])
-        with _Box(f"srv_{server_id}", self.server_label(server_id), SERVER_BOX) as box:
+        style = dict(SERVER_BOX)
+        if server_id in self.marks.single_points:
+            style.update(pencolor=WARNING, penwidth="3", fontcolor=WARNING)
+        elif server_id in self.marks.unprotected or server_id in self.marks.unmonitored:
+            style.update(pencolor="#D68910", penwidth="2")
+        with _Box(f"srv_{server_id}", self.server_label(server_id), style) as box:
             if not hosted:  # a bare machine still needs something to show
                 self.add_node(server_id)
             for component_id in hosted:
@@ -284,6 +305,23 @@ class _Drawing:
         self.draw_replication()
         self.draw_monitoring()
         self.draw_certificate_holders()
+        if self.marks:
+            self.draw_legend()
+
+    def draw_legend(self) -> None:
+        lines = ["Legend"]
+        if self.marks.single_points:
+            lines.append("red box: single point of failure")
+        if self.marks.unprotected or self.marks.unmonitored:
+            lines.append("orange box: no firewall or no monitoring")
+        if self.marks.plain_entries:
+            lines.append("red link: users' traffic in plain text")
+        lines += ["green link: encrypted", "dashed purple: replication", "dashed: backup or standby"]
+        # diagrams' default node is a fixed 1.4-inch box labelled at the bottom: not for text
+        legend = Node(nohtml("\\l".join(lines) + "\\l"), nodeid="_legend", shape="note", fontsize="13",
+                      style="filled", fillcolor="#FDFEFE", color="#AAB7B8", margin="0.15,0.1",
+                      fixedsize="false", width="0", height="0", labelloc="c")
+        self.nodes["_legend"] = legend
 
     def edge(self, source: str, target: str, label: str = "", **attrs: str) -> None:
         key = (source, target, label)
@@ -343,6 +381,9 @@ class _Drawing:
             if link.backup or standby:
                 style["style"] = "dashed"
                 label += "\nbackup" if link.backup else "\nstandby"
+            if flow.source in self.topology.clients and not link.encrypted and self.marks.plain_entries:
+                style.update(color=WARNING, fontcolor=WARNING, penwidth="2.5")
+                label += "\nplain text"
             firewall = self.firewall_in_front(flow.source, flow.target)
             if firewall is not None:
                 self.edge(flow.source, firewall, label, **style)
@@ -372,7 +413,7 @@ class _Drawing:
                     self.edge(cert_id, cert.for_, "TLS", **AUXILIARY)
 
 
-def diagram_source(topology: Topology, direction: str = "LR") -> str:
+def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS) -> str:
     """The DOT source of a topology's diagram."""
     graph_attr = {
         "fontsize": "26",
@@ -388,7 +429,7 @@ def diagram_source(topology: Topology, direction: str = "LR") -> str:
                      show=False, graph_attr=graph_attr, edge_attr={"fontsize": "14"},
                      node_attr={"fontsize": "16"})
     with canvas:
-        _Drawing(topology).draw()
+        _Drawing(topology, marks).draw()
     return str(canvas.dot.source)
 
 
@@ -481,14 +522,15 @@ def _run_dot(arguments: list[str], source: str, deadline: float, timeout: float)
     return done.stdout
 
 
-def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60) -> DiagramFiles:
+def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60,
+                   marks: Marks = NO_MARKS) -> DiagramFiles:
     """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
 
     The SVG comes first: laying out is quick, and its size tells how large the PNG would
     be. A huge design gets a PNG at a lower dpi, and the report a copy reduced to page
     size; the SVG keeps every detail.
     """
-    source = diagram_source(topology, direction)
+    source = diagram_source(topology, direction, marks)
     deadline = time.monotonic() + timeout
     svg_text = _run_dot(["-Tsvg"], source, deadline, timeout).decode("utf-8")
     size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)

@@ -91,7 +91,9 @@ def render_html(report: Report, spec_name: str, diagram_png: bytes) -> str:
                                       output_format="html"))
     data_uri = "data:image/png;base64," + base64.b64encode(diagram_png).decode("ascii")
     width, height = struct.unpack(">II", diagram_png[16:24])  # from the PNG's IHDR chunk
-    wide = width > 1.25 * height and width > 1300
+    # Landscape only when the portrait column (178 mm) would shrink its 16 pt labels below
+    # about 6.5 pt: wider than 1600 pixels at 96 dpi, and wider than tall.
+    wide = width > 1600 and width > 1.15 * height
     body = body.replace('<p><img alt="Diagram', f'<p class="diagram{" wide" if wide else ""}"><img alt="Diagram', 1)
     body = body.replace(f'src="{DIAGRAM_FILE}"', f'src="{data_uri}"', 1)
     return _ENV.get_template("report.html.j2").render(title=report.title, body=jinja2.utils.markupsafe.Markup(body))
