@@ -129,10 +129,17 @@ def described_short(topology: Topology, component_id: str) -> str:
 
 
 # --- components -----------------------------------------------------------------------
+def _neighbours(topology: Topology, ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Who sends requests to these components, and where they send theirs, in link order."""
+    ids = list(ids)
+    incoming = list(dict.fromkeys(f.source for c in ids for f in topology.flows_into.get(c, ())))
+    outgoing = list(dict.fromkeys(f.target for c in ids for f in topology.flows_from.get(c, ())))
+    return incoming, outgoing
+
+
 def _role_here(topology: Topology, component_id: str) -> str:
     """What this component does in this design, from its links."""
-    incoming = list(dict.fromkeys(f.source for f in topology.flows_into.get(component_id, ())))
-    outgoing = list(dict.fromkeys(f.target for f in topology.flows_from.get(component_id, ())))
+    incoming, outgoing = _neighbours(topology, [component_id])
     parts = []
     if incoming:
         parts.append(f"receives requests from {_names(topology, incoming)}")
@@ -146,8 +153,7 @@ def _role_here(topology: Topology, component_id: str) -> str:
 
 def _roles_here(topology: Topology, kind: str, ids: tuple[str, ...]) -> str:
     """Many components of one kind, in one sentence: who sends them requests, and where they send theirs."""
-    incoming = list(dict.fromkeys(f.source for c in ids for f in topology.flows_into.get(c, ())))
-    outgoing = list(dict.fromkeys(f.target for c in ids for f in topology.flows_from.get(c, ())))
+    incoming, outgoing = _neighbours(topology, ids)
     software = sorted({software_name(topology.components[c].software) or "" for c in ids} - {""})
     parts = []
     if incoming:
