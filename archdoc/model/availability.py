@@ -94,7 +94,6 @@ class _Capability:
     def __init__(self, topology: Topology, capability: Capability) -> None:
         self.topology = topology
         self.capability = capability
-        self.units = topology.failure_units
 
     def works(self, down_units: Iterable[str]) -> bool:
         return self.capability in can_do(self.topology, components_down(self.topology, down_units))
