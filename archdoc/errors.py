@@ -1,7 +1,6 @@
-"""The two kinds of failure archdoc reports: problems in the user's input, and its own bugs.
-
-Input problems are normal: they are reported as ``FILE:LINE:COLUMN: field: what is wrong``
-and the run goes on with the next spec. Internal errors say plainly that they are bugs.
+"""Problems in the user's input: normal, reported as ``FILE:LINE:COLUMN: field: what is
+wrong``, and the run goes on with the next spec. (archdoc's own bugs are reported where
+they are caught: a rule's crash, a failed render, the command line's last resort.)
 """
 
 from __future__ import annotations
@@ -41,7 +40,3 @@ class SpecError(Exception):
     def __init__(self, problems: list[InputProblem]) -> None:
         self.problems = tuple(sorted(set(problems)))
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-class InternalError(Exception):
-    """A bug in archdoc itself, never the user's fault."""

@@ -102,7 +102,7 @@ def _certificate_phrase(topology: Topology, target: str) -> str:
     return "its certificate"
 
 
-def _hop(topology: Topology, current: str, flows: list[Flow], entered_via: Flow | None) -> str:
+def _hop(topology: Topology, current: str, flows: list[Flow]) -> str:
     component = topology.components[current]
     targets = list(dict.fromkeys(f.target for f in flows))
     who = described(topology, current)
@@ -206,7 +206,7 @@ def request_walk(topology: Topology) -> list[str]:
         if not onward:
             steps.append(f"{described(topology, current)} handles the request.")
             break
-        steps.append(_guarded(topology, entered.source, current) + _hop(topology, current, onward, entered))
+        steps.append(_guarded(topology, entered.source, current) + _hop(topology, current, onward))
         data = [f.target for f in onward if topology.kind(f.target) == "database"]
         if data and topology.kind(current) == "app_server":
             databases.extend(dict.fromkeys(data))

@@ -130,7 +130,3 @@ def _sample(question: _Capability, p: Mapping[str, float], units: list[str], see
     value = hits / SAMPLES
     error = 1.96 * math.sqrt(max(value * (1 - value), 1e-12) / SAMPLES)
     return Availability(question.capability, value, f"Monte Carlo estimate ({SAMPLES:,} samples)", error)
-
-
-def availabilities(topology: Topology) -> list[Availability]:
-    return [a for c in Capability if (a := availability(topology, c)) is not None]

@@ -37,7 +37,6 @@ _ID = re.compile(ID_PATTERN)
 
 # Kinds a field may name. None: any kind.
 DNS_TARGET_KINDS = ("server", "load_balancer", "cluster")
-NOT_IN_LINKS = ("certificate", "cluster")  # clusters are expanded before this check
 
 
 def article(word: str) -> str:
