@@ -8,8 +8,6 @@ from archdoc.model import Capability, Topology
 from archdoc.model.availability import can_do, components_down
 from archdoc.rules.base import sentence_list
 
-WHAT = {Capability.SERVE: "serve requests", Capability.READ: "read data", Capability.WRITE: "write data"}
-
 
 def lost_and_kept(topology: Topology, failed: Iterable[str]) -> tuple[list[Capability], list[Capability]]:
     """What the design can do with everything up that these failures take away, and keep."""
@@ -26,8 +24,8 @@ def scenario_sentence(topology: Topology, failed: Iterable[str]) -> str:
     lost, kept = lost_and_kept(topology, failed)
     who = sentence_list(failed)
     verb = "fails" if len(failed) == 1 else "fail"
-    still = f"the clients can still {sentence_list([WHAT[c] for c in kept])}" if kept else ""
-    gone = f"can no longer {sentence_list([WHAT[c] for c in lost], 'or')}" if lost else ""
+    still = f"the clients can still {sentence_list([c.action for c in kept])}" if kept else ""
+    gone = f"can no longer {sentence_list([c.action for c in lost], 'or')}" if lost else ""
     if still and gone:
         return f"If {who} {verb}, {still}; they {gone}."
     if gone:

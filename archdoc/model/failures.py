@@ -32,6 +32,11 @@ class Capability(str, Enum):
     READ = "read"
     WRITE = "write"
 
+    @property
+    def action(self) -> str:
+        """What the clients do with it, for sentences: "serve requests", "read data"..."""
+        return {"serve": "serve requests", "read": "read data", "write": "write data"}[self.value]
+
 
 # A goal is reached by arriving at `target`, over a flow from `via` when `via` is given.
 Goal = tuple[str | None, str]

@@ -2,14 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.model import Capability
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity, sentence_list, unique, upper_first
-
-WHAT_STOPS = {
-    Capability.SERVE: "serve requests",
-    Capability.READ: "read data",
-    Capability.WRITE: "write data",
-}
 
 FIX_BY_KIND = {
     "load_balancer": "add a second load balancer on its own server and pair the two in an "
@@ -71,7 +64,7 @@ class Spof(Rule):
             if not lost:
                 continue
             causes = list(unique(c for capability in lost for c in failures.causes(unit, capability)))
-            what = sentence_list([WHAT_STOPS[c] for c in lost], "or")
+            what = sentence_list([c.action for c in lost], "or")
             if causes == [unit]:
                 because = "nothing else takes its place"
             else:
