@@ -5,7 +5,7 @@ A bad spec never stops the others; each spec gets an outcome of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -36,9 +36,14 @@ class SpecOutcome:
         assert self.analysis is not None
         if self.analysis.crashes:
             return EXIT_INTERNAL_ERROR
-        if fail_on is not None and any(f.severity.rank >= fail_on.rank for f in self.analysis.findings):
-            return EXIT_FINDINGS
-        return EXIT_OK
+        return findings_status(self.analysis.counts(), fail_on)
+
+
+def findings_status(counts: Mapping[str, int], fail_on: Severity | None) -> int:
+    """EXIT_FINDINGS when a finding has the --fail-on severity or a worse one, else EXIT_OK."""
+    if fail_on is not None and any(counts.get(s.value, 0) for s in Severity if s.rank >= fail_on.rank):
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def find_specs(paths: Iterable[str]) -> tuple[list[Path], list[InputProblem]]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import archdoc
 from archdoc import __version__
-from archdoc.check import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK
+from archdoc.check import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, findings_status
 from archdoc.errors import InputProblem, SpecError
 from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.rules import Analysis, Severity, analyse
@@ -94,9 +94,7 @@ class RenderResult:
             return EXIT_INPUT_ERROR
         if self.status in (TIMEOUT, FAILED):
             return EXIT_INTERNAL_ERROR
-        if fail_on is not None and any(self.counts.get(s.value, 0) for s in Severity if s.rank >= fail_on.rank):
-            return EXIT_FINDINGS
-        return EXIT_OK
+        return findings_status(self.counts, fail_on)
 
     def to_json(self) -> dict[str, object]:
         document = asdict(self)
