@@ -49,7 +49,16 @@ def spec_with(title: str = "t", description: str = "d", label: str = "web") -> s
         "links": [{"from": "user", "to": "web", "protocol": "https", "label": label},
                   {"from": "web", "to": "db", "protocol": "mysql", "label": label}],
     }
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    return yaml.dump(document, Dumper=_QuotedStrings, allow_unicode=True, sort_keys=False)
+
+
+class _QuotedStrings(yaml.SafeDumper):
+    """PyYAML writes YAML 1.1, where `0E0` is text; archdoc reads YAML 1.2, where it is a
+    number. Quoting every string keeps text text under both."""
+
+
+_QuotedStrings.add_representer(
+    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
 
 
 class _Elements(html.parser.HTMLParser):
