@@ -16,8 +16,19 @@ import click
 from archdoc import __version__
 from archdoc.check import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR
 from archdoc.publish import DIRECTIONS, FORMATS  # light: the renderers import diagrams and weasyprint lazily
+from archdoc.rules import Severity
+from archdoc.spec import DEFAULT_MAX_BYTES
 
 SEVERITIES = ("high", "medium", "low")
+
+# Options that several commands share, defined once.
+fail_on_option = click.option(
+    "--fail-on", type=click.Choice(SEVERITIES), default=None,
+    callback=lambda ctx, param, value: Severity(value) if value else None,
+    help="Exit with status 1 when a finding has this severity or a higher one.")
+max_bytes_option = click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+    help="The largest spec file to read, in bytes.")
 
 
 class _Cli(click.Group):
@@ -46,21 +57,17 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="How to print the findings.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Exit with status 1 when a finding has this severity or a higher one.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
-              help="The largest spec file to read (default 1 MiB).")
-def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, max_bytes: int | None) -> None:
+@fail_on_option
+@max_bytes_option
+def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, max_bytes: int) -> None:
     """Analyse specs (files, or folders of *.yaml) without rendering.
 
     Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
     3 an internal error. Over several specs, the worst of them.
     """
     from archdoc.check import check_paths, run_exit_status
-    from archdoc.rules import Severity
-    from archdoc.spec import DEFAULT_MAX_BYTES
 
-    outcomes = check_paths(paths, max_bytes or DEFAULT_MAX_BYTES)
+    outcomes = check_paths(paths, max_bytes)
     for outcome in outcomes:
         for problem in outcome.problems:
             click.echo(str(problem), err=True)
@@ -71,7 +78,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, max_b
     else:
         from archdoc.render.check_text import format_run
     click.echo(format_run(outcomes))
-    sys.exit(run_exit_status(outcomes, Severity(fail_on) if fail_on else None))
+    sys.exit(run_exit_status(outcomes, fail_on))
 
 
 @cli.command()
@@ -92,11 +99,11 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, max_b
               help="The memory a worker (and the dot it runs) may use; past it, that spec fails.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Render on the Dask cluster at ADDRESS (pip install 'archdoc[dask]').")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Exit with status 1 when a finding has this severity or a higher one.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="The largest spec file to read.")
+@fail_on_option
+@max_bytes_option
 def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
-           force: bool, plain: bool, memory: int, scheduler: str | None, fail_on: str | None, max_bytes: int | None) -> None:
+           force: bool, plain: bool, memory: int, scheduler: str | None, fail_on: Severity | None,
+           max_bytes: int) -> None:
     """Draw the diagram and write the report of each spec (files, or folders of *.yaml).
 
     Writes OUTPUT/<spec file stem>/: diagram.png, diagram.svg, report.md, report.html,
@@ -111,13 +118,11 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     from archdoc.publish import Settings
     from archdoc.render.index import write_index
     from archdoc.render.summary import format_table, format_totals
-    from archdoc.rules import Severity
-    from archdoc.spec import DEFAULT_MAX_BYTES
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
-    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes or DEFAULT_MAX_BYTES, memory,
+    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory,
                         plain)
     started = time.perf_counter()
     planned, missing = plan(paths)
@@ -139,7 +144,7 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     index = write_index(results, settings.out_root, seconds)
     click.echo(format_table(results, output))
     click.echo(f"\n{format_totals(results, seconds)}; index: {index}")
-    sys.exit(run_exit_status(results, Severity(fail_on) if fail_on else None))
+    sys.exit(run_exit_status(results, fail_on))
 
 
 @cli.command()
