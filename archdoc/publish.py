@@ -133,14 +133,7 @@ def folder_names(paths: Sequence[Path]) -> list[str]:
 
 
 def findings_document(path: str, analysis: Analysis) -> dict[str, object]:
-    return {
-        "archdoc": __version__,
-        "spec": path,
-        "title": analysis.topology.title,
-        "counts": analysis.counts(),
-        "findings": [f.to_dict() for f in analysis.findings],
-        "scenarios": analysis.scenarios(),
-    }
+    return {"archdoc": __version__, "spec": path, **analysis.to_dict()}
 
 
 def thumbnail(png: bytes, width: int = 360, height: int = 240) -> str:

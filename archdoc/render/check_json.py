@@ -13,11 +13,9 @@ def outcome_to_dict(outcome: SpecOutcome) -> dict[str, object]:
     analysis = outcome.analysis
     return {
         "path": outcome.path,
-        "title": analysis.topology.title if analysis else None,
         "ok": analysis is not None and not analysis.crashes,
         "errors": [p.to_dict() for p in outcome.problems],
-        "findings": [f.to_dict() for f in analysis.findings] if analysis else [],
-        "scenarios": analysis.scenarios() if analysis else [],
+        **(analysis.to_dict() if analysis else {"title": None, "counts": {}, "findings": [], "scenarios": []}),
         "internal_errors": [str(c) for c in analysis.crashes] if analysis else [],
     }
 

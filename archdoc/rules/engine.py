@@ -37,6 +37,15 @@ class Analysis:
                  "keeps": [c.value for c in failures.capabilities if c not in lost]}
                 for unit, lost in failures.scenarios()]
 
+    def to_dict(self) -> dict[str, object]:
+        """What JSON outputs say of an analysed spec: title, counts, findings, scenarios."""
+        return {
+            "title": self.topology.title,
+            "counts": self.counts(),
+            "findings": [f.to_dict() for f in self.findings],
+            "scenarios": self.scenarios(),
+        }
+
     def counts(self) -> dict[str, int]:
         """Findings per severity, worst first: {"high": 2, "medium": 4, "low": 0}."""
         return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
