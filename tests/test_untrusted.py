@@ -283,3 +283,11 @@ def test_structured_nonsense_is_an_input_error(components: dict, links: list) ->
         build_topology(raw, source)
     except SpecError:
         pass
+
+
+@pytest.mark.parametrize("text", ["- item", "+ item", "1. item", "2) item", "---", "=== x"])
+def test_text_that_starts_like_markdown_structure_stays_a_paragraph(tmp_path: Path, text: str) -> None:
+    (tmp_path / "s.yaml").write_text(spec_with(description=text))
+    assert run("render", str(tmp_path / "s.yaml"), "-o", str(tmp_path / "out"), "--formats", "html").exit_code == 0
+    report = (tmp_path / "out" / "s" / "report.html").read_text()
+    assert f"<p>{html.escape(text, quote=False)}</p>" in report

@@ -25,10 +25,20 @@ _CODE_SPAN = re.compile(r"(`[^`]+`)")
 DIAGRAM_FILE = "diagram.png"
 
 
+# A start Markdown reads as structure: a list item ("- x", "+ x", "1. x", "1) x") or a rule ("---").
+_BLOCK_MARKER = re.compile(r"^(?:[-+](?=\s|$|-)|\d+(?=[.)](?:\s|$)))")
+
+
 def md(text: object) -> str:
     """Plain text made literal in Markdown: every punctuation mark that means something
-    escaped, HTML neutralised, line breaks folded (a paragraph stays one paragraph)."""
-    return _literal(" ".join(printable(text).split()))
+    escaped, HTML neutralised, line breaks folded (a paragraph stays one paragraph), and a
+    start that Markdown would take for a list or a rule ("- x", "1. x", "---") escaped."""
+    literal = _literal(" ".join(printable(text).split()))
+    marker = _BLOCK_MARKER.match(literal)
+    if marker:
+        end = marker.end()
+        return literal[:end] + "\\" + literal[end:] if literal[0].isdigit() else "\\" + literal
+    return literal
 
 
 def md_trusted(text: object) -> str:
