@@ -316,7 +316,14 @@ class _Drawing:
             lines.append("orange box: no firewall or no monitoring")
         if self.marks.plain_entries:
             lines.append("red link: users' traffic in plain text")
-        lines += ["green link: encrypted", "dashed purple: replication", "dashed: backup or standby"]
+        topology = self.topology
+        if any(flow.link.encrypted for flow in topology.flows):
+            lines.append("green link: encrypted")
+        if any(isinstance(c, Database) and c.replica_of for c in topology.components.values()):
+            lines.append("dashed purple: replication")
+        if any(flow.link.backup for flow in topology.flows) or any(
+                isinstance(c, ClusterSpec) and c.mode == "active_passive" for c in topology.components.values()):
+            lines.append("dashed: backup or standby")
         # diagrams' default node is a fixed 1.4-inch box labelled at the bottom: not for text
         legend = Node(nohtml("\\l".join(lines) + "\\l"), nodeid="_legend", shape="note", fontsize="13",
                       style="filled", fillcolor="#FDFEFE", color="#AAB7B8", margin="0.15,0.1",
