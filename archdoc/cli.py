@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -20,6 +21,12 @@ from archdoc.rules import Severity
 from archdoc.spec import DEFAULT_MAX_BYTES
 
 SEVERITIES = ("high", "medium", "low")
+
+def echo_problems(problems: Iterable[object]) -> None:
+    """Input problems go to stderr, one `FILE:LINE:COLUMN: field: what is wrong` a line."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
 
 # Options that several commands share, defined once.
 fail_on_option = click.option(
@@ -68,9 +75,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     from archdoc.check import check_paths, run_exit_status
 
     outcomes = check_paths(paths, max_bytes)
-    for outcome in outcomes:
-        for problem in outcome.problems:
-            click.echo(str(problem), err=True)
+    echo_problems(p for outcome in outcomes for p in outcome.problems)
     if output_format == "json":
         from archdoc.render.check_json import format_run
     elif output_format == "sarif":
@@ -137,9 +142,7 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
             )
         except BatchError as error:
             raise click.ClickException(str(error)) from None
-    for result in results:
-        for problem in result.problems:
-            click.echo(str(problem), err=True)
+    echo_problems(p for result in results for p in result.problems)
     seconds = time.perf_counter() - started
     index = write_index(results, settings.out_root, seconds)
     click.echo(format_table(results, output))
@@ -163,8 +166,7 @@ def whatif(spec: str, fail: str) -> None:
     try:
         topology = load_spec(Path(spec))
     except SpecError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
+        echo_problems(error.problems)
         sys.exit(EXIT_INPUT_ERROR)
     failed = [i.strip() for i in fail.split(",") if i.strip()]
     unknown = [i for i in failed if i not in topology.components]
