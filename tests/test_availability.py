@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archdoc.model import Capability
-from archdoc.model.availability import MAX_EXACT_UNITS, availability, can_do, components_down
+from archdoc.model.availability import availability, can_do, components_down
 from archdoc.spec.validate import build_topology
 from archdoc.spec.yaml_source import parse_yaml
 from tests.conftest import SPECS, run
@@ -87,19 +87,60 @@ links:
 """) == pytest.approx(p * with_bridge_up + (1 - p) * with_bridge_down)
 
 
-def test_past_the_exact_limit_an_estimate_with_its_error_bound() -> None:
-    """A chain of web servers ending in an application server: every link must be up."""
-    count = MAX_EXACT_UNITS + 3
-    names = [f"w{i}" for i in range(count)]
-    kinds = ["web_server"] * (count - 1) + ["app_server"]
-    text = "components:\n  user: {kind: client}\n" + "".join(
-        f"  {n}: {{kind: {k}, availability: 0.99}}\n" for n, k in zip(names, kinds, strict=True))
-    text += "links:\n  - {from: user, to: w0, protocol: https}\n" + "".join(
-        f"  - {{from: {a}, to: {b}, protocol: http}}\n" for a, b in zip(names, names[1:], strict=False))
-    result = availability(topology_of(text), Capability.SERVE)
-    assert result is not None and result.method.startswith("Monte Carlo")
-    assert 0 < result.error < 0.01
-    assert abs(result.value - 0.99 ** count) <= 2 * result.error
+def tiers(web: int, app: int, p: float = 0.99) -> str:
+    """Two balancers in active-passive, then `web` web servers each linked to every one of
+    `app` application servers: redundancy in every tier, nothing in series."""
+    webs = [f"w{i}" for i in range(web)]
+    apps = [f"a{i}" for i in range(app)]
+    text = "components:\n  user: {kind: client}\n"
+    text += "".join(f"  {n}: {{kind: load_balancer, availability: {p}}}\n" for n in ("lb1", "lb2"))
+    text += "  lbs: {kind: cluster, members: [lb1, lb2], mode: active_passive}\n"
+    text += "".join(f"  {n}: {{kind: web_server, availability: {p}}}\n" for n in webs)
+    text += "".join(f"  {n}: {{kind: app_server, availability: {p}}}\n" for n in apps)
+    return text + f"""links:
+  - {{from: user, to: lbs, protocol: https}}
+  - {{from: lbs, to: [{', '.join(webs)}], protocol: http}}
+""" + "".join(f"  - {{from: {w}, to: [{', '.join(apps)}], protocol: http}}\n" for w in webs)
+
+
+def test_redundant_tiers_multiply_their_failure_odds() -> None:
+    """Tiers in series, each failing only when all its members do: 29 units, still exact."""
+    q = 0.01
+    expected = (1 - q ** 2) * (1 - q ** 24) * (1 - q ** 3)
+    result = availability(topology_of(tiers(24, 3)), Capability.SERVE)
+    assert result is not None and result.method.startswith("factoring")  # the unlikeliest branches bounded
+    assert result.error < 1e-9
+    assert abs(result.value - expected) <= result.error
+
+
+@pytest.mark.parametrize(("p", "largest_error"), [(0.9, 0.05), (0.999, 1e-5)])
+def test_past_the_search_budget_bounds_that_hold_the_exact_value(
+        monkeypatch: pytest.MonkeyPatch, p: float, largest_error: float) -> None:
+    topology = topology_of(tiers(6, 3, p=p))
+    exact = availability(topology, Capability.SERVE)
+    monkeypatch.setattr("archdoc.model.availability.SEARCH_BUDGET", 10)
+    bounded = availability(topology, Capability.SERVE)
+    assert exact is not None and not exact.method.startswith("bounds") and exact.error < 1e-9
+    assert bounded is not None and bounded.method.startswith("bounds")
+    assert 0 < bounded.error < largest_error
+    assert abs(bounded.value - exact.value) <= bounded.error + exact.error
+
+
+def test_bounds_with_single_points_of_failure_keep_them_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("archdoc.model.availability.SEARCH_BUDGET", 1)
+    result = availability(topology_of("""components:
+  user: {kind: client}
+  lb: {kind: load_balancer, availability: 0.99}
+  w1: {kind: web_server, availability: 0.9}
+  w2: {kind: web_server, availability: 0.9}
+links:
+  - {from: user, to: lb, protocol: https}
+  - {from: lb, to: [w1, w2], protocol: http}
+"""), Capability.SERVE)
+    assert result is not None and result.method.startswith("bounds")
+    # the upper bound: the balancer and one of the two servers; the lower one: the pair
+    assert result.value + result.error == pytest.approx(0.99 * (1 - 0.1 * 0.1))
+    assert result.value - result.error == pytest.approx(0.99 * (1 - 0.1 * 0.1))
 
 
 def test_the_examples_rank_as_their_designs() -> None:
@@ -132,3 +173,17 @@ def test_whatif_names_what_is_lost() -> None:
     assert "can no longer serve requests, read data or write data" in both.stdout
     unknown = run("whatif", str(SPECS / "3-scale_up.yaml"), "--fail", "lb-03")
     assert unknown.exit_code == 2 and "unknown id 'lb-03'" in unknown.stderr
+
+
+def test_check_json_and_the_report_give_the_availability(rendered_examples) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    result = run("check", str(SPECS / "1-distributed_web_infrastructure.yaml"), "--format", "json")
+    figures = {a["capability"]: a for a in json.loads(result.stdout)["specs"][0]["availability"]}
+    web_01 = 0.999 * 0.9999 * 0.9995 * 0.9995  # the server, nginx-1, app-1 and the primary mysql-1
+    lb_01 = 0.999 * 0.9999  # the server and haproxy
+    assert figures["write"]["availability"] == pytest.approx(web_01 * lb_01)
+    assert figures["serve"]["method"] == "exact (factoring)" and figures["serve"]["error_bound"] == 0
+    report = (rendered_examples / "1-distributed_web_infrastructure" / "report.md").read_text()
+    assert "| write data |99.6804 % |28 h 1 min |exact |" in report
+    assert "it also depends on web-01, which nothing replaces" in report

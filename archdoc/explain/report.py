@@ -27,10 +27,11 @@ from archdoc.explain.knowledge import (
     software_name,
 )
 from archdoc.explain.walk import described, name, request_walk
-from archdoc.model import Topology
+from archdoc.model import FailureAnalysis, Topology
+from archdoc.model.availability import DEFAULT_AVAILABILITY, HOURS_PER_YEAR, unit_availability
 from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Monitoring, Server
 from archdoc.rules import Analysis, Category, Finding
-from archdoc.rules.base import sentence_list
+from archdoc.rules.base import sentence_list, upper_first
 
 
 @dataclass(frozen=True)
@@ -374,6 +375,76 @@ def failure_section(analysis: Analysis) -> Section | None:
     return Section("If a part fails", paragraphs=tuple(paragraphs))
 
 
+def percent(value: float) -> str:
+    """99.7901 %, with 'over 99.9999 %' rather than a rounded 100."""
+    if value < 1 and round(value * 100, 4) >= 100:
+        return "over 99.9999 %"
+    return f"{value * 100:.4f} %"
+
+
+def yearly_downtime(hours: float) -> str:
+    """'18 h 23 min', '31 min', 'under a minute'."""
+    minutes = round(hours * 60)
+    if minutes >= 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{minutes} min" if minutes else "under a minute"
+
+
+def _default_availabilities() -> str:
+    """'servers 99.9 %, load balancers, web servers and firewalls 99.99 %, ...'."""
+    by_value: dict[float, list[str]] = {}
+    for kind, value in DEFAULT_AVAILABILITY.items():
+        by_value.setdefault(value, []).append(KINDS[kind].heading.lower())
+    return ", ".join(f"{sentence_list(kinds)} {value * 100:g} %" for value, kinds in by_value.items())
+
+
+def availability_section(analysis: Analysis) -> Section | None:
+    """How much of the time the clients can do what the design is for, and what limits it."""
+    topology, results = analysis.topology, analysis.availability
+    if not results:
+        return None
+    failures = analysis.failures or FailureAnalysis(topology)
+    rows = []
+    for result in results:
+        how = "exact" if not result.error else f"± {result.error * 100:.2g} %"
+        rows.append((result.capability.action, percent(result.value), yearly_downtime(result.downtime_hours), how))
+    assumptions = (f"Each part is taken to be up the share of the time its availability field gives (when "
+                   f"the spec gives none: {_default_availabilities()}), parts fail independently and failover "
+                   f"is immediate; a server is down when anything it runs is.")
+    paragraphs = []
+    single = {r.capability: failures.stops[r.capability].units for r in results}  # type: ignore[union-attr]
+    by_needs: dict[frozenset[str], list[str]] = {}
+    for result in results:
+        by_needs.setdefault(single[result.capability], []).append(LOST_WORDS[result.capability.value])
+    for units, doings in by_needs.items():
+        doing = upper_first(sentence_list(doings))
+        if not units:
+            paragraphs.append(f"{doing} survive{'s' if len(doings) == 1 else ''} the loss of any one part: "
+                              f"only parts failing together stop {'it' if len(doings) == 1 else 'them'}, "
+                              f"which is rare.")
+            continue
+        downtimes = sorted(((unit_availability(topology, u), u) for u in units))
+        named = [f"{name(topology, u)} (down {yearly_downtime((1 - a) * HOURS_PER_YEAR)} a year)"
+                 for a, u in downtimes[:LIST_LIMIT]]
+        if len(downtimes) > LIST_LIMIT:
+            named.append(f"{len(downtimes) - LIST_LIMIT} more")
+        need = "needs" if len(doings) == 1 else "need"
+        paragraphs.append(f"{doing} {need} {sentence_list(named)} with nothing to take over"
+                          + (", so their downtimes add up." if len(units) > 1 else "."))
+    best, worst = max(results, key=lambda r: r.value), min(results, key=lambda r: r.value)
+    extra = single[worst.capability] - single[best.capability]
+    if worst.value < best.value and extra:
+        least = [LOST_WORDS[r.capability.value] for r in results if r.value == worst.value]
+        are, it = ("is", "it") if len(least) == 1 else ("are", "they")
+        paragraphs.append(f"{upper_first(sentence_list(least))} {are} the least available: beyond what "
+                          f"{LOST_WORDS[best.capability.value]} needs, {it} also depend"
+                          f"{'s' if len(least) == 1 else ''} on {_names(topology, sorted(extra))}, "
+                          f"which nothing replaces.")
+    return Section("How available the design is", paragraphs=(assumptions,),
+                   table=Table(("the clients can", "of the time", "down a year", "how exact"), tuple(rows)),
+                   subsections=(Section("What limits it", paragraphs=tuple(paragraphs)),))
+
+
 # --- load balancing -------------------------------------------------------------------
 def load_balancing(topology: Topology) -> Section | None:
     lbs = topology.of_kind("load_balancer")
@@ -666,9 +737,9 @@ def build_report(analysis: Analysis) -> Report:
     walk = request_walk(topology)
     if walk:
         sections.append(Section("How a request travels", steps=tuple(walk)))
-    failures = failure_section(analysis)
-    if failures:
-        sections.append(failures)
+    for section in (failure_section(analysis), availability_section(analysis)):
+        if section:
+            sections.append(section)
     sections.append(Section("The components", subsections=tuple(component_sections(topology))))
     for section in (load_balancing(topology), database_section(topology), security_section(topology),
                     monitoring_section(topology)):

@@ -6,21 +6,26 @@ independently; failover is taken as immediate (an active-passive pair counts as 
 parallel pair). Each capability's availability is the probability that the clients can
 still do it.
 
-Exact by factoring: pick a unit on a working path, and
+The single points of failure of a capability (the units on every way to it, which the
+dominator analysis already found) are in series with everything else, so their
+availabilities multiply. The units with an alternative are then factored exactly:
+pick a unit on a way that still works,
     A = p * A(unit up) + (1 - p) * A(unit down),
-stopping a branch as soon as it is decided (no way left: 0; a way through units known to
-be up: 1). Real designs decide fast. Past MAX_EXACT_UNITS units on the ways to a
-capability, a Monte Carlo estimate is given with its 95 % error bound.
+stopping a branch as soon as it is decided (no way left: 0; a way through units known
+to be up: 1). Real designs decide fast. When a design needs more searches than
+SEARCH_BUDGET allows (very large designs), archdoc gives bounds instead, which cost a
+handful of searches: at most everything but the single points of failure up (upper), at
+least one of a few ways with no unit in common up (lower, as those ways fail
+independently); the estimate is their middle and its error bound half their distance.
 """
 
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from archdoc.model.failures import Capability, FailureAnalysis, capability_goals
+from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, capability_goals
 from archdoc.model.topology import Topology
 
 HOURS_PER_YEAR = 8766  # 365.25 days
@@ -35,8 +40,12 @@ DEFAULT_AVAILABILITY = {
     "cache": 0.9995,
     "firewall": 0.9999,
 }
-MAX_EXACT_UNITS = 22
-SAMPLES = 20_000
+# Exact factoring may take this many node visits (searches times the graph's size):
+# about a twentieth of a second per capability before archdoc settles for bounds.
+SEARCH_BUDGET = 200_000
+PRUNE_BELOW = 1e-10  # a branch of the factoring this unlikely is bounded, not followed
+BOUND_PATHS = 8  # ways with no unit in common used for the lower bound
+EXACT = "exact (factoring)"
 
 
 def can_do(topology: Topology, down: frozenset[str]) -> set[Capability]:
@@ -75,8 +84,8 @@ def unit_availability(topology: Topology, unit: str) -> float:
 class Availability:
     capability: Capability
     value: float
-    method: str  # "exact (factoring)" or "Monte Carlo estimate"
-    error: float = 0.0  # the 95 % half-width, for an estimate
+    method: str  # EXACT, or how the bounds were found
+    error: float = 0.0  # for bounds: half their distance; the value is their middle
 
     @property
     def downtime_hours(self) -> float:
@@ -88,45 +97,100 @@ class Availability:
                 "method": self.method, "error_bound": self.error}
 
 
-class _Capability:
-    """One capability as a question about which units are up."""
-
-    def __init__(self, topology: Topology, capability: Capability) -> None:
-        self.topology = topology
-        self.capability = capability
-
-    def works(self, down_units: Iterable[str]) -> bool:
-        return self.capability in can_do(self.topology, components_down(self.topology, down_units))
-
-
-def availability(topology: Topology, capability: Capability, seed: int = 0) -> Availability | None:
+def availability(topology: Topology, capability: Capability,
+                 failures: FailureAnalysis | None = None) -> Availability | None:
     """The probability that the clients can do ``capability``; None when they never can."""
-    question = _Capability(topology, capability)
-    if not question.works(()):
+    failures = failures or FailureAnalysis(topology)
+    stops = failures.stops[capability]
+    if stops is None:
         return None
-    p = {unit: unit_availability(topology, unit) for unit in topology.failure_units}
-    on_the_way = FailureAnalysis(topology).on_the_way[capability]
-    relevant = [u for u in topology.failure_units
-                if p[u] < 1.0 and any(c in on_the_way for c in topology.on_unit(u))]
-    if len(relevant) <= MAX_EXACT_UNITS:
-        return Availability(capability, _factor(question, p, relevant, frozenset(), frozenset()), "exact (factoring)")
-    return _sample(question, p, relevant, seed)
+    on_the_way = failures.on_the_way[capability]
+    p = {unit: unit_availability(topology, unit) for unit in topology.failure_units
+         if any(c in on_the_way for c in topology.on_unit(unit))}
+    series = math.prod(p[unit] for unit in stops.units)
+    redundant = [unit for unit in p if unit not in stops.units and p[unit] < 1]
+    factoring = _Factoring(failures.graphs[capability], p)
+    try:
+        found = factoring.works_given(redundant, frozenset())
+        if not factoring.pruned:
+            return Availability(capability, series * found, EXACT)
+        return Availability(capability, series * (found + factoring.pruned / 2),
+                            f"factoring, branches less likely than {PRUNE_BELOW:g} bounded",
+                            series * factoring.pruned / 2)
+    except _OverBudget:
+        lower, upper, ways = _bounds(failures.graphs[capability], p, stops.units)
+        method = f"bounds: single points of failure exact, the rest bounded over {ways} ways with no unit in common"
+        return Availability(capability, series * (upper + lower) / 2, method, series * (upper - lower) / 2)
 
 
-def _factor(question: _Capability, p: Mapping[str, float], undecided: list[str], up: frozenset[str],
-            down: frozenset[str]) -> float:
-    if not question.works(down):  # even with every undecided unit up, no way left
-        return 0.0
-    if question.works(down | frozenset(undecided)):  # a way through units known to be up
-        return 1.0
-    unit, rest = undecided[0], undecided[1:]
-    return (p[unit] * _factor(question, p, rest, up | {unit}, down)
-            + (1 - p[unit]) * _factor(question, p, rest, up, down | {unit}))
+class _OverBudget(Exception):
+    pass
 
 
-def _sample(question: _Capability, p: Mapping[str, float], units: list[str], seed: int) -> Availability:
-    rng = random.Random(seed)
-    hits = sum(question.works({u for u in units if rng.random() >= p[u]}) for _ in range(SAMPLES))
-    value = hits / SAMPLES
-    error = 1.96 * math.sqrt(max(value * (1 - value), 1e-12) / SAMPLES)
-    return Availability(question.capability, value, f"Monte Carlo estimate ({SAMPLES:,} samples)", error)
+class _Factoring:
+    """The availability of the ways to a capability, single points of failure up.
+
+    A branch whose probability falls under PRUNE_BELOW is not followed: its weight is
+    added to ``pruned``, the most the value can lack (it is exact when nothing was).
+    """
+
+    def __init__(self, graph: FlowGraph, p: Mapping[str, float]) -> None:
+        self.graph = graph
+        self.p = p
+        self.searches_left = max(1, SEARCH_BUDGET // max(1, len(graph.successors)))
+        self.pruned = 0.0
+
+    def way(self, without: frozenset[str]) -> list[str] | None:
+        """The units of a shortest working way avoiding these units, or None."""
+        self.searches_left -= 1
+        if self.searches_left < 0:
+            raise _OverBudget
+        path = self.graph.reaches_sink(without)
+        return None if path is None else [u for u in map(self.graph.unit_of, path) if u is not None]
+
+    def works_given(self, undecided: list[str], down: frozenset[str], weight: float = 1.0) -> float:
+        """The probability of a way, given these units down and the undecided ones unknown,
+        times ``weight``, the probability of getting here."""
+        if weight < PRUNE_BELOW:
+            self.pruned += weight
+            return 0.0
+        if self.way(down | frozenset(undecided)) is not None:  # through units known to be up
+            return weight
+        if not undecided:
+            return 0.0
+        way = self.way(down)
+        if way is None:
+            return 0.0
+        # some unit on it is undecided: a way through decided units only, the first search finds
+        unit = next(u for u in way if u in undecided)
+        rest = [u for u in undecided if u != unit]
+        p = self.p[unit]
+        return self.works_given(rest, down, weight * p) + self.works_given(rest, down | {unit}, weight * (1 - p))
+
+
+def _bounds(graph: FlowGraph, p: Mapping[str, float], series: frozenset[str]) -> tuple[float, float, int]:
+    """Bounds on the availability of the ways, single points of failure up, and how many
+    ways the lower one used.
+
+    Lower: ways found one after the other, each avoiding the units of the ones before,
+    fail independently, and the capability works when any of them does. Upper: every way
+    enters some unit straight from a client and ends in some unit at a goal, so the
+    capability is lost when all the first units, or all the last, are down.
+    """
+    taken: set[str] = set()
+    all_fail, found = 1.0, 0
+    while found < BOUND_PATHS:
+        path = graph.reaches_sink(taken)
+        if path is None:
+            break
+        units = {u for u in map(graph.unit_of, path) if u is not None} - series
+        found += 1
+        all_fail *= 1 - math.prod(p.get(u, 1.0) for u in units)
+        taken |= units
+        if not units:
+            break
+    first = {graph.unit_of(n) for c in graph.topology.clients for n in graph.successors.get(c, ())}
+    last = {graph.unit_of(n) for n, after in graph.successors.items() if SINK in after}
+    cuts = [cut for cut in (first, last) if None not in cut and not cut & series]
+    upper = 1 - max((math.prod(1 - p.get(u, 1.0) for u in cut) for cut in cuts), default=0.0)
+    return 1 - all_fail, upper, found

@@ -16,7 +16,7 @@ every client) to a sink (linked from every way the capability is fulfilled), and
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -79,7 +79,7 @@ class Stops:
     units: frozenset[str]
 
 
-class _FlowGraph:
+class FlowGraph:
     """The graph of one capability: source -> clients -> ... -> goal arrivals -> sink.
 
     A goal reached over a flow (read, write) arrives at a node of its own, which stands
@@ -112,8 +112,8 @@ class _FlowGraph:
             return None
         return self.topology.failure_unit(component)
 
-    def reaches_sink(self, without_unit: str | None = None) -> list[Node] | None:
-        """A shortest source-to-sink path avoiding a unit's components, or None."""
+    def reaches_sink(self, without_units: Collection[str] = ()) -> list[Node] | None:
+        """A shortest source-to-sink path avoiding these units' components, or None."""
         parent: dict[Node, Node | None] = {SOURCE: None}
         queue = deque([SOURCE])
         while queue:
@@ -125,7 +125,7 @@ class _FlowGraph:
                     node = parent[node]
                 return path[::-1]
             for successor in self.successors.get(node, ()):
-                if successor not in parent and (without_unit is None or self.unit_of(successor) != without_unit):
+                if successor not in parent and (not without_units or self.unit_of(successor) not in without_units):
                     parent[successor] = node
                     queue.append(successor)
         return None
@@ -178,9 +178,9 @@ def immediate_dominators(successors: Mapping[Node, Iterable[Node]], root: Node) 
     return idom
 
 
-def capability_stops(topology: Topology, goals: list[Goal]) -> Stops | None:
+def capability_stops(graph: FlowGraph) -> Stops | None:
     """What stops a capability; None when the design does not have it at all."""
-    graph = _FlowGraph(topology, goals)
+    topology = graph.topology
     path = graph.reaches_sink()
     if path is None:
         return None
@@ -192,7 +192,7 @@ def capability_stops(topology: Topology, goals: list[Goal]) -> Stops | None:
     components = frozenset(c for c in map(graph.component_of, dominators) if c and c not in topology.clients)
     units = {u for u in map(graph.unit_of, dominators) if u is not None}
     for candidate in dict.fromkeys(graph.unit_of(node) for node in path):
-        if candidate is not None and candidate not in units and graph.reaches_sink(candidate) is None:
+        if candidate is not None and candidate not in units and graph.reaches_sink({candidate}) is None:
             units.add(candidate)
     return Stops(components, frozenset(units))
 
@@ -208,8 +208,12 @@ class FailureAnalysis:
         return {capability: capability_goals(self.topology, capability) for capability in Capability}
 
     @cached_property
+    def graphs(self) -> dict[Capability, FlowGraph]:
+        return {c: FlowGraph(self.topology, goals) for c, goals in self.goals.items()}
+
+    @cached_property
     def stops(self) -> dict[Capability, Stops | None]:
-        return {c: capability_stops(self.topology, goals) for c, goals in self.goals.items()}
+        return {c: capability_stops(graph) for c, graph in self.graphs.items()}
 
     @cached_property
     def capabilities(self) -> tuple[Capability, ...]:

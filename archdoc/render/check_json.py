@@ -15,7 +15,7 @@ def outcome_to_dict(outcome: SpecOutcome) -> dict[str, object]:
         "path": outcome.path,
         "ok": analysis is not None and not analysis.crashes,
         "errors": [p.to_dict() for p in outcome.problems],
-        **(analysis.to_dict() if analysis else {"title": None, "counts": {}, "findings": [], "scenarios": []}),
+        **(analysis.to_dict() if analysis else {"title": None, "counts": {}, "findings": [], "scenarios": [], "availability": []}),
         "internal_errors": [str(c) for c in analysis.crashes] if analysis else [],
     }
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from archdoc.model import FailureAnalysis, Topology
+from archdoc.model.availability import Availability, availability
 from archdoc.rules.base import Context, Finding, Rule, Severity
 from archdoc.rules.registry import RULES
 
@@ -37,13 +39,22 @@ class Analysis:
                  "keeps": [c.value for c in failures.capabilities if c not in lost]}
                 for unit, lost in failures.scenarios()]
 
+    @cached_property
+    def availability(self) -> tuple[Availability, ...]:
+        """How available each capability the design has is."""
+        failures = self.failures or FailureAnalysis(self.topology)
+        found = (availability(self.topology, c, failures) for c in failures.capabilities)
+        return tuple(a for a in found if a is not None)
+
     def to_dict(self) -> dict[str, object]:
-        """What JSON outputs say of an analysed spec: title, counts, findings, scenarios."""
+        """What JSON outputs say of an analysed spec: title, counts, findings, scenarios,
+        availability."""
         return {
             "title": self.topology.title,
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
             "scenarios": self.scenarios(),
+            "availability": [a.to_dict() for a in self.availability],
         }
 
     def counts(self) -> dict[str, int]:
