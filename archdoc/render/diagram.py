@@ -490,6 +490,8 @@ def page_image(png: bytes) -> bytes:
 
     with Image.open(io.BytesIO(png)) as image:
         factor = -(-max(image.size) // PAGE_PIXELS)  # ceiling division
+        if factor == 1 and image.mode == "RGB":  # dot's own PNG will do: decoding it costs more than the PDF saves
+            return png
         if factor > 1:
             image = image.reduce(factor)
         flat = Image.new("RGB", image.size, "white")
