@@ -178,6 +178,52 @@ def whatif(spec: str, fail: str) -> None:
 
 
 @cli.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the fixed spec to this file (default: standard output).")
+@click.option("--only", multiple=True, metavar="RULE",
+              help="Apply only the fix for this rule (repeatable); 'archdoc rules' lists them.")
+@max_bytes_option
+def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) -> None:
+    """Write a spec that resolves the findings archdoc can fix, keeping ids, order and comments."""
+    from pathlib import Path
+
+    from archdoc.errors import SpecError
+    from archdoc.fix import FIXES, fix_spec
+    from archdoc.publish import write_atomically
+    from archdoc.spec.messages import did_you_mean
+    from archdoc.spec.yaml_source import read_text
+
+    unknown = [rule for rule in only if rule not in FIXES]
+    for rule in unknown:
+        click.echo(f"archdoc: no fix for '{rule}'{did_you_mean(rule, FIXES)}; fixes exist for: "
+                   f"{', '.join(FIXES)}", err=True)
+    if unknown:
+        sys.exit(EXIT_INPUT_ERROR)
+    try:
+        fixed = fix_spec(read_text(Path(spec), max_bytes), spec, only)
+    except SpecError as error:
+        echo_problems(error.problems)
+        sys.exit(EXIT_INPUT_ERROR)
+    if output:
+        try:
+            write_atomically(Path(output), fixed.text)
+        except OSError as error:
+            click.echo(f"archdoc: cannot write {output}: {error.strerror}", err=True)
+            sys.exit(EXIT_INPUT_ERROR)
+    else:
+        click.echo(fixed.text, nl=False)
+    for line in fixed.done:
+        click.echo(f"fixed: {line}", err=True)
+    for finding in fixed.after.findings:
+        click.echo(f"left: {finding.rule} {finding.component}", err=True)
+    if fixed.introduced:
+        click.echo("archdoc: internal error: the fixed spec has findings the original did not: "
+                   + ", ".join(f"{rule} {component}" for rule, component in fixed.introduced), err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
+
+
+@cli.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
     """List the rule catalogue, or print one rule's documentation."""

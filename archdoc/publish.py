@@ -218,6 +218,19 @@ def ordinary_permissions(path: Path) -> None:
     path.chmod((0o777 if path.is_dir() else 0o666) & ~UMASK)
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write a text file whole or not at all: a temporary file beside it, renamed over it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        ordinary_permissions(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def staging_prefix(folder: str) -> str:
     """Temporary folders of one output folder start with this; a killed worker's are swept."""
     return f".{folder}.new-"

@@ -250,6 +250,11 @@ def _position(mark: Any) -> Position:
 
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, Any], SourceMap]:
     """Read and parse one spec file; raises SpecError with every problem found."""
+    return parse_yaml(read_text(path, max_bytes), str(path))
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The text of a spec file, checked for size and encoding; raises SpecError."""
     name = str(path)
     try:
         size = path.stat().st_size
@@ -259,7 +264,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[st
     if size > max_bytes:
         raise SpecError([InputProblem(name, 1, 1, "", f"the file is {size:,} bytes, more than the "
                                       f"{max_bytes:,} a spec may be (--max-bytes raises the limit)")])
-    return parse_yaml(decode_utf8(raw, name), name)
+    return decode_utf8(raw, name)
 
 
 def decode_utf8(raw: bytes, name: str) -> str:
