@@ -224,6 +224,37 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) ->
 
 
 @cli.command()
+@click.argument("before", type=click.Path(dir_okay=False))
+@click.argument("after", type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@max_bytes_option
+def diff(before: str, after: str, output_format: str, max_bytes: int) -> None:
+    """Compare two designs: components, links, findings and availability."""
+    from pathlib import Path
+
+    from archdoc.compare import Comparison
+    from archdoc.errors import SpecError
+    from archdoc.rules import analyse
+    from archdoc.spec import load_spec
+
+    analyses, problems = [], []
+    for path in (before, after):
+        try:
+            analyses.append(analyse(load_spec(Path(path), max_bytes)))
+        except SpecError as error:
+            problems.extend(error.problems)
+    if problems:
+        echo_problems(problems)
+        sys.exit(EXIT_INPUT_ERROR)
+    comparison = Comparison(*analyses)
+    if output_format == "json":
+        click.echo(json.dumps({"before": before, "after": after, **comparison.to_dict()}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(comparison.text(before, after), nl=False)
+
+
+@cli.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
     """List the rule catalogue, or print one rule's documentation."""

@@ -476,7 +476,6 @@ def fix_tls_terminated(draft: _Draft, analysis: Analysis) -> None:
 
 
 def fix_missing_certificate(draft: _Draft, analysis: Analysis) -> None:
-    topology = analysis.topology
     domain = draft.data.get("domain")
     www = next((r.get("name") for r in draft.data.get("dns") or () if r.get("name") == "www"), None)
     for target in _findings(analysis, "missing-certificate"):
