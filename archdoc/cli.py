@@ -254,6 +254,93 @@ def diff(before: str, after: str, output_format: str, max_bytes: int) -> None:
         click.echo(comparison.text(before, after), nl=False)
 
 
+TASK_KEYS = ("alx-0", "alx-1", "alx-2", "alx-3")  # archdoc.course.TASKS, named here to keep start-up light
+
+
+@cli.command()
+@click.option("--task", required=True, type=click.Choice(TASK_KEYS),
+              help="The course task: alx-0 simple web stack ... alx-3 scale up.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the starter spec here (default: standard output); an existing file is kept.")
+def new(task: str, output: str | None) -> None:
+    """Write a starter spec for a task of the web infrastructure design project."""
+    from pathlib import Path
+
+    from archdoc.course import TASKS
+    from archdoc.publish import write_atomically
+
+    text = TASKS[task].starter()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if Path(output).exists():
+        click.echo(f"archdoc: {output} exists; archdoc new never overwrites a spec", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    write_atomically(Path(output), text)
+    click.echo(f"wrote {output}: edit it, then run archdoc grade {output} --task {task}", err=True)
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--task", required=True, type=click.Choice(TASK_KEYS), help="The course task to grade against.")
+@max_bytes_option
+def grade(spec: str, task: str, max_bytes: int) -> None:
+    """Check a design against a task's requirements: exit 0 when it meets them, 1 when not."""
+    from pathlib import Path
+
+    from archdoc.course import TASKS
+    from archdoc.errors import SpecError
+    from archdoc.rules import analyse
+    from archdoc.spec import load_spec
+
+    try:
+        analysis = analyse(load_spec(Path(spec), max_bytes))
+    except SpecError as error:
+        echo_problems(error.problems)
+        sys.exit(EXIT_INPUT_ERROR)
+    chosen = TASKS[task]
+    problems = chosen.problems(analysis)
+    if not problems:
+        click.echo(f"{spec}: meets {task} ({chosen.title})")
+        return
+    click.echo(f"{spec}: does not meet {task} ({chosen.title}) yet:")
+    for problem in problems:
+        click.echo(f"  {problem}")
+    sys.exit(1)
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="The hand-in folder.")
+@click.option("--course", type=click.Choice(["alx"]), default="alx", show_default=True)
+@click.option("--image-base-url", default=None, metavar="URL",
+              help="Where the images folder will be served from; the answer files then hold full addresses.")
+def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str | None) -> None:
+    """Write the hand-in folder: answer files named as the course requires, diagrams,
+    one explanation per task and a README.md."""
+    from pathlib import Path
+
+    from archdoc.course.handin import HandinError, write_handin
+    from archdoc.errors import SpecError
+
+    try:
+        handed_in = write_handin([Path(s) for s in specs], Path(output), image_base_url)
+    except SpecError as error:
+        echo_problems(error.problems)
+        sys.exit(EXIT_INPUT_ERROR)
+    except HandinError as error:
+        click.echo(f"archdoc: {error}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    incomplete = False
+    for item in handed_in:
+        click.echo(f"{output}/{item.task.answer_file}  <- {item.spec}")
+        for problem in item.problems:
+            incomplete = True
+            click.echo(f"  {item.task.key}: {problem}", err=True)
+    click.echo(f"{output}/README.md")
+    sys.exit(1 if incomplete else 0)
+
+
 @cli.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:

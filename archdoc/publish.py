@@ -218,12 +218,13 @@ def ordinary_permissions(path: Path) -> None:
     path.chmod((0o777 if path.is_dir() else 0o666) & ~UMASK)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write a text file whole or not at all: a temporary file beside it, renamed over it."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write a file whole or not at all (text as UTF-8): a temporary file beside it,
+    renamed over it."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
         ordinary_permissions(Path(temporary))
         os.replace(temporary, path)
     except BaseException:
