@@ -132,8 +132,8 @@ class _Draft:
         return [i for i, c in self.components.items() if c.get("host") == server]
 
     def add(self, new_id: str, fields: dict[str, Any], after: str | None = None, before: str | None = None) -> str:
-        """Add a component (as a one-line mapping) after ``after`` and what it hosts, or
-        just before ``before``, or last."""
+        """Add a component (as a one-line mapping) after ``after`` and the components
+        listed right after it that it hosts, or just before ``before``, or last."""
         value = CommentedMap(fields)
         value.fa.set_flow_style()
         keys = list(self.components)
@@ -213,10 +213,10 @@ class _Draft:
             value.fa.set_flow_style()
             link[end] = value
 
-    def alongside(self, existing: str, new: str) -> None:
-        """Wherever a link starts or ends at ``existing``, it does at ``new`` too."""
+    def alongside(self, existing: str, new: str, ends: tuple[str, ...] = ("from", "to")) -> None:
+        """Wherever a link starts (or ends) at ``existing``, it does at ``new`` too."""
         for link in self.links:
-            for end in ("from", "to"):
+            for end in ends:
                 ids = self.ends(link, end)
                 if existing in ids:
                     self.set_ends(link, end, ids[:ids.index(existing) + 1] + [new] + ids[ids.index(existing) + 1:])
@@ -358,7 +358,7 @@ def _balancer_pair(draft: _Draft, balancer: str) -> None:
         fields["vip"] = vip
     draft.add(cluster, fields, after=second)
     draft.redirect(balancer, cluster, "to")
-    _add_to_sources(draft, balancer, second)  # it forwards to the same backends
+    draft.alongside(balancer, second, ends=("from",))  # it forwards to the same backends
     for record in draft.data.get("dns") or ():
         if record.get("to") == host:
             record["to"] = cluster
@@ -369,13 +369,6 @@ def _balancer_pair(draft: _Draft, balancer: str) -> None:
             component["for"] = cluster
     draft.done.append(f"paired {balancer} with {second} in the active_passive cluster {cluster}"
                       + (f" behind the virtual IP {vip}" if vip else ""))
-
-
-def _add_to_sources(draft: _Draft, existing: str, new: str) -> None:
-    for link in draft.links:
-        ids = draft.ends(link, "from")
-        if existing in ids:
-            draft.set_ends(link, "from", ids + [new])
 
 
 def _database_pair(draft: _Draft, database: str) -> None:
