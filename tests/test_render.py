@@ -177,3 +177,8 @@ def test_findings_are_marked_on_the_diagram_and_plain_draws_none(tmp_path: Path)
     assert marked.count("SINGLE POINT OF FAILURE") == 2  # lb-01 and web-01, the spof findings
     assert "plain text" in marked and "Legend" in marked and "#c0392b" in marked.lower()
     assert "SINGLE POINT OF FAILURE" not in plain and "Legend" not in plain and "#c0392b" not in plain.lower()
+
+
+def test_a_label_that_names_the_kind_is_not_repeated(rendered_examples: Path) -> None:
+    svg = (rendered_examples / "0-simple_web_stack" / "diagram.svg").read_text()
+    assert svg.count(">Application files<") == 1 and ">application files<" not in svg

@@ -196,6 +196,8 @@ class _Drawing:
             kind = f"TLS cert for {component.domain}" if component.domain else kind
         if isinstance(component, Monitoring) and component.to:
             kind = f"{kind} → {component.to}"
+        if (component.label or component_id).strip().lower() == kind.lower():  # "Application files" says it
+            return nohtml(name)
         return nohtml(f"{name}\n{dot_text(kind)}")
 
     def add_node(self, component_id: str) -> None:
