@@ -406,7 +406,12 @@ def availability_section(analysis: Analysis) -> Section | None:
     failures = analysis.failures or FailureAnalysis(topology)
     rows = []
     for result in results:
-        how = "exact" if not result.error else f"± {result.error * 100:.2g} %"
+        if not result.error:
+            how = "exact"
+        elif result.error * 100 < 0.00005:  # cannot move the fourth decimal shown
+            how = "exact to the digits shown"
+        else:
+            how = f"± {result.error * 100:.2g} %"
         rows.append((result.capability.action, percent(result.value), yearly_downtime(result.downtime_hours), how))
     assumptions = (f"Each part is taken to be up the share of the time its availability field gives (when "
                    f"the spec gives none: {_default_availabilities()}), parts fail independently and failover "
