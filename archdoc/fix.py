@@ -34,7 +34,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from archdoc.model import FailureAnalysis, Topology
+from archdoc.model import Topology
 from archdoc.rules import Analysis, analyse
 from archdoc.spec.validate import build_topology
 from archdoc.spec.yaml_source import parse_yaml
@@ -327,7 +327,7 @@ def fix_maintenance_downtime(draft: _Draft, analysis: Analysis) -> None:
 
 
 def fix_spof(draft: _Draft, analysis: Analysis) -> None:
-    failures = analysis.failures or FailureAnalysis(analysis.topology)
+    failures = analysis.failures
     topology = analysis.topology
     for unit in _findings(analysis, "spof"):
         causes = dict.fromkeys(c for capability in failures.lost_if_failed(unit)

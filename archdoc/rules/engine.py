@@ -29,21 +29,19 @@ class RuleCrash:
 class Analysis:
     topology: Topology
     findings: tuple[Finding, ...]
+    failures: FailureAnalysis  # the one the rules used
     crashes: tuple[RuleCrash, ...] = ()
-    failures: FailureAnalysis | None = None  # the one the rules used
 
     def scenarios(self) -> list[dict[str, object]]:
         """For every failure unit: what the clients lose when it fails alone, and keep."""
-        failures = self.failures or FailureAnalysis(self.topology)
         return [{"fail": [unit], "lost": [c.value for c in lost],
-                 "keeps": [c.value for c in failures.capabilities if c not in lost]}
-                for unit, lost in failures.scenarios()]
+                 "keeps": [c.value for c in self.failures.capabilities if c not in lost]}
+                for unit, lost in self.failures.scenarios()]
 
     @cached_property
     def availability(self) -> tuple[Availability, ...]:
         """How available each capability the design has is."""
-        failures = self.failures or FailureAnalysis(self.topology)
-        found = (availability(self.topology, c, failures) for c in failures.capabilities)
+        found = (availability(self.topology, c, self.failures) for c in self.failures.capabilities)
         return tuple(a for a in found if a is not None)
 
     def to_dict(self) -> dict[str, object]:
@@ -79,4 +77,4 @@ def analyse(topology: Topology, rules: Mapping[str, type[Rule]] = RULES) -> Anal
         findings.values(),
         key=lambda f: (-f.severity.rank, rule_order[f.rule], spec_order.get(f.component, 0)),
     )
-    return Analysis(topology, tuple(ordered), tuple(crashes), context.failures)
+    return Analysis(topology, tuple(ordered), context.failures, tuple(crashes))
