@@ -27,8 +27,8 @@ from archdoc.explain.knowledge import (
     software_name,
 )
 from archdoc.explain.walk import described, name, request_walk
-from archdoc.model import FailureAnalysis, Topology
-from archdoc.model.availability import DEFAULT_AVAILABILITY, HOURS_PER_YEAR, unit_availability
+from archdoc.model import Topology
+from archdoc.model.availability import DEFAULT_AVAILABILITY, HOURS_PER_YEAR
 from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Monitoring, Server
 from archdoc.rules import Analysis, Category, Finding
 from archdoc.rules.base import sentence_list, upper_first
@@ -403,7 +403,6 @@ def availability_section(analysis: Analysis) -> Section | None:
     topology, results = analysis.topology, analysis.availability
     if not results:
         return None
-    failures = analysis.failures or FailureAnalysis(topology)
     rows = []
     for result in results:
         if not result.error:
@@ -417,27 +416,25 @@ def availability_section(analysis: Analysis) -> Section | None:
                    f"the spec gives none: {_default_availabilities()}), parts fail independently and failover "
                    f"is immediate; a server is down when anything it runs is.")
     paragraphs = []
-    single = {r.capability: failures.stops[r.capability].units for r in results}  # type: ignore[union-attr]
-    by_needs: dict[frozenset[str], list[str]] = {}
+    by_needs: dict[tuple[tuple[str, float], ...], list[str]] = {}
     for result in results:
-        by_needs.setdefault(single[result.capability], []).append(LOST_WORDS[result.capability.value])
-    for units, doings in by_needs.items():
+        by_needs.setdefault(result.single_points, []).append(LOST_WORDS[result.capability.value])
+    for single_points, doings in by_needs.items():
         doing = upper_first(sentence_list(doings))
-        if not units:
+        if not single_points:
             paragraphs.append(f"{doing} survive{'s' if len(doings) == 1 else ''} the loss of any one part: "
                               f"only parts failing together stop {'it' if len(doings) == 1 else 'them'}, "
                               f"which is rare.")
             continue
-        downtimes = sorted(((unit_availability(topology, u), u) for u in units))
         named = [f"{name(topology, u)} (down {yearly_downtime((1 - a) * HOURS_PER_YEAR)} a year)"
-                 for a, u in downtimes[:LIST_LIMIT]]
-        if len(downtimes) > LIST_LIMIT:
-            named.append(f"{len(downtimes) - LIST_LIMIT} more")
+                 for u, a in single_points[:LIST_LIMIT]]
+        if len(single_points) > LIST_LIMIT:
+            named.append(f"{len(single_points) - LIST_LIMIT} more")
         need = "needs" if len(doings) == 1 else "need"
         paragraphs.append(f"{doing} {need} {sentence_list(named)} with nothing to take over"
-                          + (", so their downtimes add up." if len(units) > 1 else "."))
+                          + (", so their downtimes add up." if len(single_points) > 1 else "."))
     best, worst = max(results, key=lambda r: r.value), min(results, key=lambda r: r.value)
-    extra = single[worst.capability] - single[best.capability]
+    extra = {u for u, _ in worst.single_points} - {u for u, _ in best.single_points}
     if worst.value < best.value and extra:
         least = [LOST_WORDS[r.capability.value] for r in results if r.value == worst.value]
         are, it = ("is", "it") if len(least) == 1 else ("are", "they")

@@ -84,8 +84,10 @@ def unit_availability(topology: Topology, unit: str) -> float:
 class Availability:
     capability: Capability
     value: float
-    method: str  # EXACT, or how the bounds were found
-    error: float = 0.0  # for bounds: half their distance; the value is their middle
+    method: str  # EXACT, or how the unlikeliest branches or the whole were bounded
+    error: float = 0.0  # how far the value may be off: it is the middle of its bounds
+    # The capability's single points of failure with their own availability, least first.
+    single_points: tuple[tuple[str, float], ...] = ()
 
     @property
     def downtime_hours(self) -> float:
@@ -107,20 +109,22 @@ def availability(topology: Topology, capability: Capability,
     on_the_way = failures.on_the_way[capability]
     p = {unit: unit_availability(topology, unit) for unit in topology.failure_units
          if any(c in on_the_way for c in topology.on_unit(unit))}
+    single_points = tuple(sorted(((unit, p[unit]) for unit in stops.units), key=lambda pair: (pair[1], pair[0])))
     series = math.prod(p[unit] for unit in stops.units)
     redundant = [unit for unit in p if unit not in stops.units and p[unit] < 1]
     factoring = _Factoring(failures.graphs[capability], p)
     try:
         found = factoring.works_given(redundant, frozenset())
         if not factoring.pruned:
-            return Availability(capability, series * found, EXACT)
+            return Availability(capability, series * found, EXACT, single_points=single_points)
         return Availability(capability, series * (found + factoring.pruned / 2),
                             f"factoring, branches less likely than {PRUNE_BELOW:g} bounded",
-                            series * factoring.pruned / 2)
+                            series * factoring.pruned / 2, single_points)
     except _OverBudget:
         lower, upper, ways = _bounds(failures.graphs[capability], p, stops.units)
         method = f"bounds: single points of failure exact, the rest bounded over {ways} ways with no unit in common"
-        return Availability(capability, series * (upper + lower) / 2, method, series * (upper - lower) / 2)
+        return Availability(capability, series * (upper + lower) / 2, method, series * (upper - lower) / 2,
+                            single_points)
 
 
 class _OverBudget(Exception):
