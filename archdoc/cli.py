@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -26,6 +27,18 @@ def echo_problems(problems: Iterable[object]) -> None:
     """Input problems go to stderr, one `FILE:LINE:COLUMN: field: what is wrong` a line."""
     for problem in problems:
         click.echo(str(problem), err=True)
+
+
+@contextmanager
+def input_errors_exit() -> Iterator[None]:
+    """A spec error inside ends the command: its problems on stderr, exit status 2."""
+    from archdoc.errors import SpecError
+
+    try:
+        yield
+    except SpecError as error:
+        echo_problems(error.problems)
+        sys.exit(EXIT_INPUT_ERROR)
 
 
 # Options that several commands share, defined once.
@@ -158,16 +171,12 @@ def whatif(spec: str, fail: str) -> None:
     """Say what the clients keep and lose when the given parts fail together."""
     from pathlib import Path
 
-    from archdoc.errors import SpecError
     from archdoc.explain.scenarios import scenario_sentence
     from archdoc.spec import load_spec
     from archdoc.spec.messages import did_you_mean
 
-    try:
+    with input_errors_exit():
         topology = load_spec(Path(spec))
-    except SpecError as error:
-        echo_problems(error.problems)
-        sys.exit(EXIT_INPUT_ERROR)
     failed = [i.strip() for i in fail.split(",") if i.strip()]
     unknown = [i for i in failed if i not in topology.components]
     if unknown or not failed:
@@ -188,7 +197,6 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) ->
     """Write a spec that resolves the findings archdoc can fix, keeping ids, order and comments."""
     from pathlib import Path
 
-    from archdoc.errors import SpecError
     from archdoc.fix import FIXES, fix_spec
     from archdoc.publish import write_atomically
     from archdoc.spec.messages import did_you_mean
@@ -200,11 +208,8 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) ->
                    f"{', '.join(FIXES)}", err=True)
     if unknown:
         sys.exit(EXIT_INPUT_ERROR)
-    try:
+    with input_errors_exit():
         fixed = fix_spec(read_text(Path(spec), max_bytes), spec, only)
-    except SpecError as error:
-        echo_problems(error.problems)
-        sys.exit(EXIT_INPUT_ERROR)
     if output:
         try:
             write_atomically(Path(output), fixed.text)
@@ -238,7 +243,7 @@ def diff(before: str, after: str, output_format: str, max_bytes: int) -> None:
     from archdoc.spec import load_spec
 
     analyses, problems = [], []
-    for path in (before, after):
+    for path in (before, after):  # both specs' problems are reported
         try:
             analyses.append(analyse(load_spec(Path(path), max_bytes)))
         except SpecError as error:
@@ -289,15 +294,11 @@ def grade(spec: str, task: str, max_bytes: int) -> None:
     from pathlib import Path
 
     from archdoc.course import TASKS
-    from archdoc.errors import SpecError
     from archdoc.rules import analyse
     from archdoc.spec import load_spec
 
-    try:
+    with input_errors_exit():
         analysis = analyse(load_spec(Path(spec), max_bytes))
-    except SpecError as error:
-        echo_problems(error.problems)
-        sys.exit(EXIT_INPUT_ERROR)
     chosen = TASKS[task]
     problems = chosen.problems(analysis)
     if not problems:
@@ -321,13 +322,10 @@ def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str
     from pathlib import Path
 
     from archdoc.course.handin import HandinError, write_handin
-    from archdoc.errors import SpecError
 
     try:
-        handed_in = write_handin([Path(s) for s in specs], Path(output), image_base_url)
-    except SpecError as error:
-        echo_problems(error.problems)
-        sys.exit(EXIT_INPUT_ERROR)
+        with input_errors_exit():
+            handed_in = write_handin([Path(s) for s in specs], Path(output), image_base_url)
     except HandinError as error:
         click.echo(f"archdoc: {error}", err=True)
         sys.exit(EXIT_INPUT_ERROR)
