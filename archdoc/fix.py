@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,12 +222,16 @@ class _Draft:
                     self.set_ends(link, end, ids[:ids.index(existing) + 1] + [new] + ids[ids.index(existing) + 1:])
 
     def redirect(self, old: str, new: str, end: str = "to") -> None:
+        """Links (at one end) and DNS records that named ``old`` name ``new``."""
         for link in self.links:
             ids = self.ends(link, end)
             if old in ids:
                 self.set_ends(link, end, [new if i == old else i for i in ids])
+        self.point_dns({old}, new)
+
+    def point_dns(self, olds: Collection[str], new: str) -> None:
         for record in self.data.get("dns") or ():
-            if record.get("to") == old:
+            if record.get("to") in olds:
                 record["to"] = new
 
     def add_link(self, fields: dict[str, Any]) -> None:
@@ -285,7 +289,7 @@ def _balancer_in_front(draft: _Draft, topology: Topology, targets: list[str]) ->
         draft.inherit(server, hosts[0])
     else:
         draft.origins[server] = targets[0]
-    backends: dict[tuple[str, int | None], list[str]] = {}  # per protocol and port, each target once
+    backends: dict[tuple[str, int | None, bool | None], list[str]] = {}  # per protocol, port, tls; a target once
     forwarded: set[str] = set()
     for link in list(draft.links):
         reached = [t for t in draft.ends(link, "to") if t in targets]
@@ -298,9 +302,7 @@ def _balancer_in_front(draft: _Draft, topology: Topology, targets: list[str]) ->
         if reached:
             draft.add_link({"from": balancer, "to": _flow(reached) if len(reached) > 1 else reached[0],
                             "protocol": protocol, **({"port": port} if port else {}), **({"tls": tls} if tls else {})})
-    for record in draft.data.get("dns") or ():
-        if record.get("to") in targets or record.get("to") in hosts:
-            record["to"] = server
+    draft.point_dns({*targets, *hosts}, server)
     for component in list(draft.components.values()):  # a certificate for a target serves the balancer too
         if component.get("kind") == "certificate" and component.get("for") in targets:
             component["for"] = balancer
@@ -309,9 +311,14 @@ def _balancer_in_front(draft: _Draft, topology: Topology, targets: list[str]) ->
 
 
 def _second_backend(draft: _Draft, backend: str) -> str:
+    """A twin of ``backend`` that takes traffic with it: in its cluster, or beside it in links."""
     kind = draft.components[backend].get("kind")
+    cluster = draft.cluster_of(backend)
     new = draft.twin(backend)
-    draft.alongside(backend, new)
+    if cluster:
+        draft.components[cluster]["members"].append(new)
+    else:
+        draft.alongside(backend, new)
     host = draft.components[backend].get("host")
     if kind == "app_server" and host:  # its code base comes along
         for files in draft.hosted_on(host):
@@ -339,13 +346,7 @@ def fix_spof(draft: _Draft, analysis: Analysis) -> None:
             elif kind == "database" and draft.cluster_of(cause) is None:
                 _database_pair(draft, cause)
             elif kind in ("web_server", "app_server", "cache", "database", "load_balancer", "firewall"):
-                cluster = draft.cluster_of(cause)
-                new = draft.twin(cause)
-                if cluster:
-                    draft.components[cluster]["members"].append(new)
-                else:
-                    draft.alongside(cause, new)
-                draft.done.append(f"added {new} beside {cause}")
+                _second_backend(draft, cause)
 
 
 def _balancer_pair(draft: _Draft, balancer: str) -> None:
@@ -359,9 +360,7 @@ def _balancer_pair(draft: _Draft, balancer: str) -> None:
     draft.add(cluster, fields, after=second)
     draft.redirect(balancer, cluster, "to")
     draft.alongside(balancer, second, ends=("from",))  # it forwards to the same backends
-    for record in draft.data.get("dns") or ():
-        if record.get("to") == host:
-            record["to"] = cluster
+    draft.point_dns({host}, cluster)
     for component in draft.components.values():  # its certificate now serves the pair
         if component.get("kind") == "certificate" and (component.get("for") == balancer or
                                                          (host and component.get("host") == host)):
