@@ -1,4 +1,5 @@
-"""The command line: thin click commands that parse options and call one function each.
+"""The command line: click only. Each command parses its options, calls one function of
+the package and exits with a status from ``archdoc.errors``.
 
 Heavy libraries (diagrams, weasyprint) are imported inside the functions that need
 them, so ``archdoc check`` starts fast.
@@ -16,12 +17,12 @@ from typing import Any
 import click
 
 from archdoc import __version__
-from archdoc.check import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR
-from archdoc.publish import DIRECTIONS, FORMATS  # light: the renderers import diagrams and weasyprint lazily
+from archdoc.course import COURSES, TASK_NAMES
+from archdoc.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK
 from archdoc.rules import Severity
-from archdoc.spec import DEFAULT_MAX_BYTES
+from archdoc.run.job import DIRECTIONS, FORMATS  # light: the renderers import diagrams and weasyprint lazily
+from archdoc.specfile import DEFAULT_MAX_BYTES
 
-SEVERITIES = ("high", "medium", "low")
 
 def echo_problems(problems: Iterable[object]) -> None:
     """Input problems go to stderr, one `FILE:LINE:COLUMN: field: what is wrong` a line."""
@@ -43,12 +44,16 @@ def input_errors_exit() -> Iterator[None]:
 
 # Options that several commands share, defined once.
 fail_on_option = click.option(
-    "--fail-on", type=click.Choice(SEVERITIES), default=None,
+    "--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
     callback=lambda ctx, param, value: Severity(value) if value else None,
     help="Exit with status 1 when a finding has this severity or a higher one.")
 max_bytes_option = click.option(
     "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
     help="The largest spec file to read, in bytes.")
+
+
+def task_option(help: str) -> Any:
+    return click.option("--task", required=True, type=click.Choice(list(TASK_NAMES)), help=help)
 
 
 class _Cli(click.Group):
@@ -85,17 +90,11 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
     3 an internal error. Over several specs, the worst of them.
     """
-    from archdoc.check import check_paths, run_exit_status
+    from archdoc.check import check_paths, format_run, run_exit_status
 
     outcomes = check_paths(paths, max_bytes)
     echo_problems(p for outcome in outcomes for p in outcome.problems)
-    if output_format == "json":
-        from archdoc.render.check_json import format_run
-    elif output_format == "sarif":
-        from archdoc.render.sarif import format_run
-    else:
-        from archdoc.render.check_text import format_run
-    click.echo(format_run(outcomes))
+    click.echo(format_run(outcomes, output_format))
     sys.exit(run_exit_status(outcomes, fail_on))
 
 
@@ -128,39 +127,29 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     report.pdf and findings.json, and OUTPUT/index.html for the whole run. Specs that have
     not changed since the last run into OUTPUT are skipped.
     """
-    import time
     from pathlib import Path
 
-    from archdoc.batch import BatchError, plan, render_all
     from archdoc.check import run_exit_status
-    from archdoc.publish import Settings
-    from archdoc.render.index import write_index
-    from archdoc.render.summary import format_table, format_totals
+    from archdoc.errors import BatchError
+    from archdoc.run import Settings, plan, render_plan
+    from archdoc.run.summary import format_table, format_totals
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
-    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory,
-                        plain)
-    started = time.perf_counter()
-    planned, missing = plan(paths)
-    in_hand: list[str] = []
-    with click.progressbar(length=len(planned) + len(missing), label="Rendering", file=sys.stderr,
+    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain)
+    planned = plan(paths)
+    with click.progressbar(length=len(planned), label="Rendering", file=sys.stderr,
                            item_show_func=lambda item: item, show_pos=True, hidden=not sys.stderr.isatty()) as bar:
         try:
-            results = render_all(
-                planned, missing, settings, workers=jobs or os.cpu_count() or 1, force=force,
-                scheduler=scheduler, progress=lambda result: bar.update(1, in_hand[-1] if in_hand else result.path),
-                started=lambda job: in_hand.append(job.path),
-            )
+            done = render_plan(planned, settings, workers=jobs or os.cpu_count() or 1, force=force,
+                               scheduler=scheduler, progress=lambda result, current: bar.update(1, current))
         except BatchError as error:
             raise click.ClickException(str(error)) from None
-    echo_problems(p for result in results for p in result.problems)
-    seconds = time.perf_counter() - started
-    index = write_index(results, settings.out_root, seconds)
-    click.echo(format_table(results, output))
-    click.echo(f"\n{format_totals(results, seconds)}; index: {index}")
-    sys.exit(run_exit_status(results, fail_on))
+    echo_problems(p for result in done.results for p in result.problems)
+    click.echo(format_table(done.results, output))
+    click.echo(f"\n{format_totals(done.results, done.seconds)}; index: {done.index}")
+    sys.exit(run_exit_status(done.results, fail_on))
 
 
 @cli.command()
@@ -171,19 +160,17 @@ def whatif(spec: str, fail: str) -> None:
     """Say what the clients keep and lose when the given parts fail together."""
     from pathlib import Path
 
-    from archdoc.explain.scenarios import scenario_sentence
-    from archdoc.spec import load_spec
-    from archdoc.spec.messages import did_you_mean
+    from archdoc.explain.scenarios import UnknownIds, whatif_sentence
+    from archdoc.specfile import load_spec
 
     with input_errors_exit():
         topology = load_spec(Path(spec))
-    failed = [i.strip() for i in fail.split(",") if i.strip()]
-    unknown = [i for i in failed if i not in topology.components]
-    if unknown or not failed:
-        for i in unknown:
-            click.echo(f"archdoc: unknown id '{i}'{did_you_mean(i, topology.components)} in --fail", err=True)
+    try:
+        click.echo(whatif_sentence(topology, [i.strip() for i in fail.split(",") if i.strip()]))
+    except UnknownIds as error:
+        for message in error.messages:
+            click.echo(f"archdoc: {message} in --fail", err=True)
         sys.exit(EXIT_INPUT_ERROR)
-    click.echo(scenario_sentence(topology, failed))
 
 
 @cli.command()
@@ -197,19 +184,16 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) ->
     """Write a spec that resolves the findings archdoc can fix, keeping ids, order and comments."""
     from pathlib import Path
 
-    from archdoc.fix import FIXES, fix_spec
-    from archdoc.publish import write_atomically
-    from archdoc.spec.messages import did_you_mean
-    from archdoc.spec.yaml_source import read_text
+    from archdoc.files import write_atomically
+    from archdoc.fix import fix_file, unknown_fixes
 
-    unknown = [rule for rule in only if rule not in FIXES]
-    for rule in unknown:
-        click.echo(f"archdoc: no fix for '{rule}'{did_you_mean(rule, FIXES)}; fixes exist for: "
-                   f"{', '.join(FIXES)}", err=True)
+    unknown = unknown_fixes(only)
+    for message in unknown:
+        click.echo(f"archdoc: {message}", err=True)
     if unknown:
         sys.exit(EXIT_INPUT_ERROR)
     with input_errors_exit():
-        fixed = fix_spec(read_text(Path(spec), max_bytes), spec, only)
+        fixed = fix_file(Path(spec), only, max_bytes)
     if output:
         try:
             write_atomically(Path(output), fixed.text)
@@ -237,21 +221,10 @@ def diff(before: str, after: str, output_format: str, max_bytes: int) -> None:
     """Compare two designs: components, links, findings and availability."""
     from pathlib import Path
 
-    from archdoc.compare import Comparison
-    from archdoc.errors import SpecError
-    from archdoc.rules import analyse
-    from archdoc.spec import load_spec
+    from archdoc.compare import compare_files
 
-    analyses, problems = [], []
-    for path in (before, after):  # both specs' problems are reported
-        try:
-            analyses.append(analyse(load_spec(Path(path), max_bytes)))
-        except SpecError as error:
-            problems.extend(error.problems)
-    if problems:
-        echo_problems(problems)
-        sys.exit(EXIT_INPUT_ERROR)
-    comparison = Comparison(*analyses)
+    with input_errors_exit():  # both specs' problems are reported
+        comparison = compare_files(Path(before), Path(after), max_bytes)
     if output_format == "json":
         click.echo(json.dumps({"before": before, "after": after, **comparison.to_dict()}, indent=2,
                               ensure_ascii=False))
@@ -259,20 +232,16 @@ def diff(before: str, after: str, output_format: str, max_bytes: int) -> None:
         click.echo(comparison.text(before, after), nl=False)
 
 
-TASK_KEYS = ("alx-0", "alx-1", "alx-2", "alx-3")  # archdoc.course.TASKS, named here to keep start-up light
-
-
 @cli.command()
-@click.option("--task", required=True, type=click.Choice(TASK_KEYS),
-              help="The course task: alx-0 simple web stack ... alx-3 scale up.")
+@task_option("The course task: alx-0 simple web stack ... alx-3 scale up.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the starter spec here (default: standard output); an existing file is kept.")
 def new(task: str, output: str | None) -> None:
     """Write a starter spec for a task of the web infrastructure design project."""
     from pathlib import Path
 
-    from archdoc.course import TASKS
-    from archdoc.publish import write_atomically
+    from archdoc.course.tasks import TASKS
+    from archdoc.files import write_atomically
 
     text = TASKS[task].starter()
     if output is None:
@@ -287,33 +256,30 @@ def new(task: str, output: str | None) -> None:
 
 @cli.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("--task", required=True, type=click.Choice(TASK_KEYS), help="The course task to grade against.")
+@task_option("The course task to grade against.")
 @max_bytes_option
 def grade(spec: str, task: str, max_bytes: int) -> None:
     """Check a design against a task's requirements: exit 0 when it meets them, 1 when not."""
     from pathlib import Path
 
-    from archdoc.course import TASKS
-    from archdoc.rules import analyse
-    from archdoc.spec import load_spec
+    from archdoc.course.tasks import TASKS, grade_file
 
-    with input_errors_exit():
-        analysis = analyse(load_spec(Path(spec), max_bytes))
     chosen = TASKS[task]
-    problems = chosen.problems(analysis)
+    with input_errors_exit():
+        problems = grade_file(Path(spec), chosen, max_bytes)
     if not problems:
         click.echo(f"{spec}: meets {task} ({chosen.title})")
-        return
+        sys.exit(EXIT_OK)
     click.echo(f"{spec}: does not meet {task} ({chosen.title}) yet:")
     for problem in problems:
         click.echo(f"  {problem}")
-    sys.exit(1)
+    sys.exit(EXIT_FINDINGS)
 
 
 @cli.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="The hand-in folder.")
-@click.option("--course", type=click.Choice(["alx"]), default="alx", show_default=True)
+@click.option("--course", type=click.Choice(COURSES), default=COURSES[0], show_default=True)
 @click.option("--image-base-url", default=None, metavar="URL",
               help="Where the images folder will be served from; the answer files then hold full addresses.")
 def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str | None) -> None:
@@ -321,7 +287,8 @@ def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str
     one explanation per task and a README.md."""
     from pathlib import Path
 
-    from archdoc.course.handin import HandinError, write_handin
+    from archdoc.course.handin import write_handin
+    from archdoc.errors import HandinError
 
     try:
         with input_errors_exit():
@@ -336,16 +303,16 @@ def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str
             incomplete = True
             click.echo(f"  {item.task.key}: {problem}", err=True)
     click.echo(f"{output}/README.md")
-    sys.exit(1 if incomplete else 0)
+    sys.exit(EXIT_FINDINGS if incomplete else EXIT_OK)
 
 
 @cli.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
     """List the rule catalogue, or print one rule's documentation."""
-    from archdoc.render.rule_docs import describe_catalogue, describe_rule
     from archdoc.rules import RULES
-    from archdoc.spec.messages import did_you_mean
+    from archdoc.rules.catalogue import describe_catalogue, describe_rule
+    from archdoc.specfile.messages import did_you_mean
 
     if rule_id is None:
         click.echo(describe_catalogue())
@@ -360,7 +327,7 @@ def rules(rule_id: str | None) -> None:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format, for editors' YAML plug-ins."""
-    from archdoc.spec.document import spec_json_schema
+    from archdoc.specfile.document import spec_json_schema
 
     click.echo(json.dumps(spec_json_schema(), indent=2))
 

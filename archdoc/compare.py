@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from archdoc.errors import InputProblem, SpecError
 from archdoc.model.topology import Link
-from archdoc.rules import Analysis
-from archdoc.rules.base import Finding
+from archdoc.rules import Analysis, Finding, analyse
+from archdoc.specfile import DEFAULT_MAX_BYTES, load_spec
 
 
 def _link_name(link: Link) -> str:
@@ -116,3 +118,17 @@ class Comparison:
 
 def _percent(value: object) -> str:
     return f"{value * 100:.4f} %" if isinstance(value, float) else "absent"
+
+
+def compare_files(before: Path, after: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Comparison:
+    """Load and analyse two specs and compare them; raises SpecError with both specs' problems."""
+    analyses: list[Analysis] = []
+    problems: list[InputProblem] = []
+    for path in (before, after):
+        try:
+            analyses.append(analyse(load_spec(path, max_bytes)))
+        except SpecError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise SpecError(problems)
+    return Comparison(*analyses)

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from designs import count_components, generate_design  # noqa: E402
 
 from archdoc.rules import analyse  # noqa: E402
-from archdoc.spec.validate import build_topology  # noqa: E402
-from archdoc.spec.yaml_source import read_source  # noqa: E402
+from archdoc.specfile.validate import build_topology  # noqa: E402
+from archdoc.specfile.yaml_source import read_source  # noqa: E402
 
 ARCHDOC = Path(sys.executable).with_name("archdoc")
 MAX_BYTES = 16 * 1024 * 1024

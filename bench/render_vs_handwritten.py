@@ -33,7 +33,7 @@ def in_process(runs: int, folder: Path) -> tuple[float, float]:
     sys.path.insert(0, str(ROOT / "bench"))
     import handwritten_task1
 
-    from archdoc.publish import Job, Settings, render_spec
+    from archdoc.run.job import Job, Settings, render_spec
 
     archdoc_times, hand_times = [], []
     for i in range(runs):

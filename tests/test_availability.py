@@ -6,8 +6,8 @@ import pytest
 
 from archdoc.model import Capability
 from archdoc.model.availability import availability, can_do, components_down
-from archdoc.spec.validate import build_topology
-from archdoc.spec.yaml_source import parse_yaml
+from archdoc.specfile.validate import build_topology
+from archdoc.specfile.yaml_source import parse_yaml
 from tests.conftest import SPECS, run
 
 
@@ -144,7 +144,7 @@ links:
 
 
 def test_the_examples_rank_as_their_designs() -> None:
-    from archdoc.spec import load_spec
+    from archdoc.specfile import load_spec
 
     def serve_of(name: str) -> float:
         result = availability(load_spec(SPECS / name), Capability.SERVE)
@@ -157,7 +157,7 @@ def test_the_examples_rank_as_their_designs() -> None:
 
 
 def test_can_do_after_failures() -> None:
-    from archdoc.spec import load_spec
+    from archdoc.specfile import load_spec
 
     topology = load_spec(SPECS / "1-distributed_web_infrastructure.yaml")
     assert can_do(topology, components_down(topology, ["web-01"])) == {Capability.SERVE, Capability.READ}

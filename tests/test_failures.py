@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from archdoc.model import Capability, FailureAnalysis, Topology
 from archdoc.model.failures import READ_ACCESS, WRITE_ACCESS
-from archdoc.spec.validate import build_topology
-from archdoc.spec.yaml_source import parse_yaml
+from archdoc.specfile.validate import build_topology
+from archdoc.specfile.yaml_source import parse_yaml
 
 KINDS = ["load_balancer", "web_server", "app_server", "database", "firewall", "cache"]
 

@@ -115,7 +115,7 @@ def test_yaml_1_2_reads_on_and_yes_as_text(write_spec) -> None:  # type: ignore[
         components:
           no: {kind: client, label: off}
     """)
-    from archdoc.spec import load_spec
+    from archdoc.specfile import load_spec
 
     topology = load_spec(path)
     assert (topology.title, topology.description, topology.label("no")) == ("on", "yes", "off")

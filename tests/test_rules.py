@@ -11,8 +11,8 @@ from archdoc.model import Topology
 from archdoc.rules import RULES, Rule, Severity, analyse
 from archdoc.rules.base import Category
 from archdoc.rules.registry import make_registry
-from archdoc.spec.validate import build_topology
-from archdoc.spec.yaml_source import parse_yaml
+from archdoc.specfile.validate import build_topology
+from archdoc.specfile.yaml_source import parse_yaml
 
 CASES = Path(__file__).parent / "rules" / "cases"
 

@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from archdoc.errors import SpecError
-from archdoc.publish import Job, Settings, folder_names, render_spec
 from archdoc.render.text import printable
-from archdoc.spec.validate import build_topology
-from archdoc.spec.yaml_source import parse_yaml
+from archdoc.run.job import Job, Settings, folder_names, render_spec
+from archdoc.specfile.validate import build_topology
+from archdoc.specfile.yaml_source import parse_yaml
 from tests.conftest import SPECS, run
 from tests.test_batch import slow_design
 
@@ -250,7 +250,7 @@ def test_any_text_renders_and_appears_literally(tmp_path_factory: pytest.TempPat
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.binary(max_size=400), st.text(max_size=400)))
 def test_the_loader_only_ever_says_input_error(data: bytes | str) -> None:
-    from archdoc.spec.yaml_source import decode_utf8
+    from archdoc.specfile.yaml_source import decode_utf8
 
     try:
         text = decode_utf8(data, "fuzz.yaml") if isinstance(data, bytes) else data

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from archdoc.course import TASK_BY_ANSWER_FILE, Task
-from archdoc.errors import SpecError
-from archdoc.publish import write_atomically
+from archdoc.course.tasks import TASK_BY_ANSWER_FILE, Task
+from archdoc.errors import HandinError, SpecError
+from archdoc.files import write_atomically
 from archdoc.rules import Analysis, analyse
-from archdoc.spec import load_spec
+from archdoc.specfile import load_spec
 
 # Addresses of pages that show an image rather than being one: the course's reviewers
 # open the link and must see the picture.
@@ -26,10 +26,6 @@ NOT_IMAGES = {
     "docs.google.com": "a Google Docs page, not the image itself",
     "imgur.com": "an Imgur page; use the i.imgur.com address of the image",
 }
-
-
-class HandinError(Exception):
-    """A problem with the hand-in as a whole (not with one spec's YAML)."""
 
 
 @dataclass(frozen=True)

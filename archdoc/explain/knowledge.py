@@ -1,108 +1,19 @@
 """What archdoc knows about web infrastructure, independent of any design.
 
 Every sentence here is true of its subject in general; ``archdoc.explain.report`` picks
-the ones that apply to a design and fills in its names.
+the ones that apply to a design and fills in its names. What each kind of component is
+lives in the kind table (``archdoc.model.kinds``), what each piece of software is called
+in the software table (``archdoc.model.software``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-SOFTWARE_NAMES = {
-    "nginx": "Nginx", "apache": "Apache", "httpd": "Apache", "haproxy": "HAProxy", "caddy": "Caddy",
-    "traefik": "Traefik", "envoy": "Envoy", "gunicorn": "Gunicorn", "uwsgi": "uWSGI", "tomcat": "Tomcat",
-    "nodejs": "Node.js", "node": "Node.js", "php-fpm": "PHP-FPM", "puma": "Puma", "mysql": "MySQL",
-    "postgresql": "PostgreSQL", "postgres": "PostgreSQL", "mariadb": "MariaDB", "mongodb": "MongoDB",
-    "redis": "Redis", "memcached": "Memcached", "datadog": "Datadog", "sumologic": "Sumo Logic",
-    "prometheus": "Prometheus", "newrelic": "New Relic", "splunk": "Splunk", "zabbix": "Zabbix",
-    "ufw": "ufw", "iptables": "iptables", "keepalived": "keepalived",
-}
-
-
-def software_name(software: str | None) -> str | None:
-    if not software:
-        return None
-    return SOFTWARE_NAMES.get(software.strip().lower(), software)
-
-
-@dataclass(frozen=True)
-class KindInfo:
-    heading: str  # plural, for the section heading
-    singular: str
-    what: str  # what it is, in general
-
-
-KINDS = {
-    "client": KindInfo(
-        "Clients", "client",
-        "The client is the user's web browser: it turns the domain name into an address, opens a connection "
-        "to the site and sends HTTP requests, then shows the pages it gets back.",
-    ),
-    "server": KindInfo(
-        "Servers", "server",
-        "A server is a computer, physical or virtual, usually in a data center or a cloud, that runs an "
-        "operating system and provides services to other computers (its clients) over the network.",
-    ),
-    "load_balancer": KindInfo(
-        "Load balancers", "load balancer",
-        "A load balancer receives the clients' requests and spreads them over several backend servers. It "
-        "checks their health and stops sending traffic to a backend that fails, so users do not notice.",
-    ),
-    "web_server": KindInfo(
-        "Web servers", "web server",
-        "A web server answers HTTP requests: it serves static content (HTML, CSS, JavaScript, images) itself "
-        "and passes dynamic requests on to the application server, acting as a reverse proxy.",
-    ),
-    "app_server": KindInfo(
-        "Application servers", "application server",
-        "An application server runs the application's code base to build dynamic content: it carries out "
-        "the business logic, queries the database and hands the result back to the web server.",
-    ),
-    "app_files": KindInfo(
-        "Application files", "application files",
-        "The application files are the code base (source code, templates, configuration) that the "
-        "application server runs; each server that runs the application holds its own deployed copy.",
-    ),
-    "database": KindInfo(
-        "Databases", "database",
-        "A database stores the application's data (users, orders, posts...) durably on disk and answers the "
-        "application's queries to read and change it.",
-    ),
-    "cache": KindInfo(
-        "Caches", "cache",
-        "A cache keeps frequently used data in memory, so the application can answer without asking the "
-        "database each time: pages get faster and the database gets less load.",
-    ),
-    "firewall": KindInfo(
-        "Firewalls", "firewall",
-        "A firewall filters network traffic by rules: it lets through only the connections the design needs "
-        "and drops everything else, so a forgotten service or an administration port is not open to the "
-        "internet.",
-    ),
-    "monitoring": KindInfo(
-        "Monitoring agents", "monitoring agent",
-        "A monitoring agent is a small program on a server that collects metrics (CPU, memory, disk, network, "
-        "requests per second) and logs, and ships them to a monitoring service that stores, graphs and "
-        "alerts on them.",
-    ),
-    "certificate": KindInfo(
-        "TLS certificates", "TLS certificate",
-        "A TLS certificate binds the site's domain name to a public key and is signed by a certificate "
-        "authority that browsers trust. With it the server proves it is the real site, and browser and "
-        "server agree on the keys that encrypt the connection (HTTPS).",
-    ),
-    "cluster": KindInfo(
-        "Clusters", "cluster",
-        "A cluster is a group of components that answer as one: clients use one address, and the members "
-        "share the work or take over from each other.",
-    ),
-}
-
-# The order in which kinds are explained: the way a request meets them.
-KIND_ORDER = (
-    "client", "server", "firewall", "load_balancer", "cluster", "web_server", "app_server", "app_files",
-    "cache", "database", "certificate", "monitoring",
-)
+from archdoc.model.kinds import Kind
+from archdoc.rules.no_firewall import NoFirewall
+from archdoc.rules.spof import Spof
 
 
 @dataclass(frozen=True)
@@ -169,13 +80,6 @@ ACTIVE_PASSIVE = (
     "standby's capacity sits idle until then, but there is no need to share state between two live nodes."
 )
 
-REPLICATION_LOG = {
-    "mysql": "binary log (binlog)",
-    "mariadb": "binary log (binlog)",
-    "postgresql": "write-ahead log (WAL)",
-    "postgres": "write-ahead log (WAL)",
-}
-
 REPLICATION_MODES = {
     "async": (
         "asynchronous",
@@ -223,29 +127,69 @@ QPS_GENERIC = (
     "and alerts when it crosses a threshold"
 )
 
-REFERENCES = {
-    "dns": ("DNS records explained (Cloudflare Learning Center)", "https://www.cloudflare.com/learning/dns/dns-records/"),
-    "http": ("An overview of HTTP (MDN)", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Overview"),
-    "tcp": ("TCP (MDN glossary)", "https://developer.mozilla.org/en-US/docs/Glossary/TCP"),
-    "haproxy_balance": ("HAProxy configuration manual: balance",
-                        "https://docs.haproxy.org/2.8/configuration.html#4.2-balance"),
-    "nginx_lb": ("Nginx: using nginx as an HTTP load balancer", "https://nginx.org/en/docs/http/load_balancing.html"),
-    "keepalived": ("keepalived: failover with VRRP and a virtual IP", "https://keepalived.readthedocs.io/en/latest/"),
-    "mysql_replication": ("MySQL reference manual: replication", "https://dev.mysql.com/doc/refman/8.0/en/replication.html"),
-    "postgresql_replication": ("PostgreSQL: high availability and replication",
-                               "https://www.postgresql.org/docs/current/high-availability.html"),
-    "mariadb_replication": ("MariaDB: standard replication", "https://mariadb.com/kb/en/standard-replication/"),
-    "tls": ("Transport Layer Security (MDN)", "https://developer.mozilla.org/en-US/docs/Web/Security/Transport_Layer_Security"),
-    "letsencrypt": ("Let's Encrypt: how it works", "https://letsencrypt.org/how-it-works/"),
-    "firewall": ("Ubuntu: firewall (ufw)", "https://documentation.ubuntu.com/server/how-to/security/firewalls/"),
-    "nginx_status": ("Nginx: the stub_status module", "https://nginx.org/en/docs/http/ngx_http_stub_status_module.html"),
-    "apache_status": ("Apache: mod_status", "https://httpd.apache.org/docs/2.4/mod/mod_status.html"),
-    "datadog_agent": ("Datadog Agent", "https://docs.datadoghq.com/agent/"),
-    "sumologic_collector": ("Sumo Logic: installed collectors",
-                            "https://help.sumologic.com/docs/send-data/installed-collectors/"),
-    "spof": ("Single point of failure (Wikipedia)", "https://en.wikipedia.org/wiki/Single_point_of_failure"),
-    "redis_replication": ("Redis replication", "https://redis.io/docs/latest/operate/oss_and_stack/management/replication/"),
-}
+@dataclass(frozen=True)
+class Topics:
+    """What a design holds that further reading can be about."""
+
+    kinds: frozenset[Kind]
+    software: dict[Kind, frozenset[str]]  # per kind, the canonical software names ("" where none is given)
+    fired: frozenset[str]  # the rules that found something
+    dns: bool  # DNS records or a domain
+    encrypted: bool  # some link is encrypted
+    active_passive: bool  # some cluster is active-passive
+    issuers: frozenset[str]  # the certificates' issuers, lower case
+
+    def uses(self, kind: Kind, software: str) -> bool:
+        return software in self.software.get(kind, frozenset())
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str
+    wanted: Callable[[Topics], bool]  # whether a design with these topics lists it
+
+
+def _load_balancers_are_nginx(topics: Topics) -> bool:
+    return topics.uses(Kind.LOAD_BALANCER, "nginx") and not topics.uses(Kind.LOAD_BALANCER, "haproxy")
+
+
+# In the order the report lists them.
+REFERENCES = (
+    Reference("DNS records explained (Cloudflare Learning Center)", "https://www.cloudflare.com/learning/dns/dns-records/",
+              lambda t: t.dns),
+    Reference("TCP (MDN glossary)", "https://developer.mozilla.org/en-US/docs/Glossary/TCP", lambda t: True),
+    Reference("An overview of HTTP (MDN)", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Overview", lambda t: True),
+    Reference("HAProxy configuration manual: balance", "https://docs.haproxy.org/2.8/configuration.html#4.2-balance",
+              lambda t: Kind.LOAD_BALANCER in t.kinds and not _load_balancers_are_nginx(t)),
+    Reference("Nginx: using nginx as an HTTP load balancer", "https://nginx.org/en/docs/http/load_balancing.html",
+              _load_balancers_are_nginx),
+    Reference("keepalived: failover with VRRP and a virtual IP", "https://keepalived.readthedocs.io/en/latest/",
+              lambda t: t.active_passive),
+    Reference("PostgreSQL: high availability and replication",
+              "https://www.postgresql.org/docs/current/high-availability.html",
+              lambda t: t.uses(Kind.DATABASE, "postgresql")),
+    Reference("MariaDB: standard replication", "https://mariadb.com/kb/en/standard-replication/",
+              lambda t: t.uses(Kind.DATABASE, "mariadb")),
+    Reference("MySQL reference manual: replication", "https://dev.mysql.com/doc/refman/8.0/en/replication.html",
+              lambda t: t.uses(Kind.DATABASE, "mysql") or t.software.get(Kind.DATABASE) == frozenset({""})),
+    Reference("Transport Layer Security (MDN)",
+              "https://developer.mozilla.org/en-US/docs/Web/Security/Transport_Layer_Security", lambda t: t.encrypted),
+    Reference("Let's Encrypt: how it works", "https://letsencrypt.org/how-it-works/",
+              lambda t: any("encrypt" in issuer for issuer in t.issuers)),
+    Reference("Ubuntu: firewall (ufw)", "https://documentation.ubuntu.com/server/how-to/security/firewalls/",
+              lambda t: Kind.FIREWALL in t.kinds or NoFirewall.id in t.fired),
+    Reference("Apache: mod_status", "https://httpd.apache.org/docs/2.4/mod/mod_status.html",
+              lambda t: Kind.MONITORING in t.kinds and t.uses(Kind.WEB_SERVER, "apache")),
+    Reference("Nginx: the stub_status module", "https://nginx.org/en/docs/http/ngx_http_stub_status_module.html",
+              lambda t: Kind.MONITORING in t.kinds and (t.uses(Kind.WEB_SERVER, "nginx")
+                                                          or not t.uses(Kind.WEB_SERVER, "apache"))),
+    Reference("Datadog Agent", "https://docs.datadoghq.com/agent/", lambda t: t.uses(Kind.MONITORING, "datadog")),
+    Reference("Sumo Logic: installed collectors", "https://help.sumologic.com/docs/send-data/installed-collectors/",
+              lambda t: t.uses(Kind.MONITORING, "sumologic")),
+    Reference("Single point of failure (Wikipedia)", "https://en.wikipedia.org/wiki/Single_point_of_failure",
+              lambda t: Spof.id in t.fired),
+)
 
 
 def port_phrase(protocol: str, port: int | None) -> str:

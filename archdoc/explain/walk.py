@@ -7,25 +7,13 @@ backends, the walk names them all and follows the first.
 
 from __future__ import annotations
 
-from archdoc.explain.knowledge import ACCESS_VERBS, ALGORITHMS, DEFAULT_PORTS, software_name
+from archdoc.explain.knowledge import ACCESS_VERBS, ALGORITHMS, DEFAULT_PORTS
+from archdoc.explain.naming import described, name
 from archdoc.model import DnsRecord, Flow, Topology
 from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Server
-from archdoc.rules.base import sentence_list
-
-
-def name(topology: Topology, component_id: str) -> str:
-    return topology.label(component_id)
-
-
-def described(topology: Topology, component_id: str) -> str:
-    """'nginx-1 (Nginx on web-01)': the name, with software and server where known."""
-    component = topology.components[component_id]
-    details = [software_name(component.software) or ""]
-    host = topology.host_of(component_id)
-    if host:
-        details.append(f"on {name(topology, host)}")
-    detail = " ".join(d for d in details if d)
-    return f"{name(topology, component_id)} ({detail})" if detail else name(topology, component_id)
+from archdoc.model.kinds import Kind
+from archdoc.model.software import software_name
+from archdoc.wording import noun, sentence_list, verb
 
 
 def address_of(topology: Topology, component_id: str) -> str | None:
@@ -132,25 +120,25 @@ def _hop(topology: Topology, current: str, flows: list[Flow]) -> str:
     if isinstance(component, Firewall):
         return (f"The firewall {who} checks the connection against its rules and lets it through to "
                 f"{sentence_list(name(topology, t) for t in targets)}.")
-    if component.kind == "web_server":
+    if component.kind == Kind.WEB_SERVER:
         nexts = sentence_list(name(topology, t) for t in targets)
         protocol = flows[0].link.protocol.upper()
         return (f"The web server {who} answers requests for static files (HTML, CSS, images) itself and passes "
                 f"dynamic requests to {nexts} over {protocol}.")
-    if component.kind == "app_server":
+    if component.kind == Kind.APP_SERVER:
         code = [name(topology, c) for c in topology.hosted_on.get(topology.host_of(current) or "", ())
-                if topology.kind(c) == "app_files"]
+                if topology.kind(c) == Kind.APP_FILES]
         runs = f"runs the application code ({sentence_list(code)})" if code else "runs the application code"
         uses = []
         for flow in flows:
             verb = ACCESS_VERBS.get(flow.link.access or "", "calls")
-            what = topology.kind(flow.target).replace("_", " ")
-            if isinstance(topology.components[flow.target], Database):
-                role = topology.components[flow.target].role  # type: ignore[union-attr]
-                what = f"the {role} database"
+            target = topology.components[flow.target]
+            what = target.kind.replace("_", " ")
+            if isinstance(target, Database):
+                what = f"the {target.role} database"
             uses.append(f"{verb} {what} {name(topology, flow.target)}")
         return f"The application server {who} {runs} and {sentence_list(uses)}."
-    if component.kind == "cache":
+    if component.kind == Kind.CACHE:
         return f"The cache {who} answers from memory when it holds the data."
     nexts = sentence_list(name(topology, t) for t in targets)
     return f"{who} passes the request on to {nexts}."
@@ -182,9 +170,9 @@ def _database_step(topology: Topology, caller: str, databases: list[str]) -> str
         host = topology.host_of(db)
         detail = ", ".join(x for x in (software, f"on {name(topology, host)}" if host else None) if x)
         parts.append(f"{name(topology, db)} ({detail + ', ' if detail else ''}the {component.role})")
-    many = len(parts) > 1
-    return (f"{guards}The database{'s' if many else ''} {sentence_list(parts)} run{'' if many else 's'} the "
-            f"queries and return{'' if many else 's'} the results.")
+    count = len(parts)
+    return (f"{guards}The {noun(count, 'database')} {sentence_list(parts)} {verb(count, 'run')} the "
+            f"queries and {verb(count, 'return')} the results.")
 
 
 def request_walk(topology: Topology) -> list[str]:
@@ -200,15 +188,15 @@ def request_walk(topology: Topology) -> list[str]:
     while current not in visited:
         visited.append(current)
         onward = [f for f in topology.flows_from.get(current, ()) if f.target not in visited]
-        if topology.kind(current) == "database":
+        if topology.kind(current) == Kind.DATABASE:
             databases.append(current)
             break
         if not onward:
             steps.append(f"{described(topology, current)} handles the request.")
             break
         steps.append(_guarded(topology, entered.source, current) + _hop(topology, current, onward))
-        data = [f.target for f in onward if topology.kind(f.target) == "database"]
-        if data and topology.kind(current) == "app_server":
+        data = [f.target for f in onward if topology.kind(f.target) == Kind.DATABASE]
+        if data and topology.kind(current) == Kind.APP_SERVER:
             databases.extend(dict.fromkeys(data))
             break
         entered = onward[0]

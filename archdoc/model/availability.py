@@ -26,20 +26,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, capability_goals
+from archdoc.model.kinds import DEFAULT_AVAILABILITY, Kind
 from archdoc.model.topology import Topology
 
 HOURS_PER_YEAR = 8766  # 365.25 days
 
-# Per kind, when a component gives no `availability` (documented in the README).
-DEFAULT_AVAILABILITY = {
-    "server": 0.999,
-    "load_balancer": 0.9999,
-    "web_server": 0.9999,
-    "app_server": 0.9995,
-    "database": 0.9995,
-    "cache": 0.9995,
-    "firewall": 0.9999,
-}
 # Exact factoring may take this many node visits (searches times the graph's size):
 # about a twentieth of a second per capability before archdoc settles for bounds.
 SEARCH_BUDGET = 200_000
@@ -65,7 +56,7 @@ def components_down(topology: Topology, failed: Iterable[str]) -> frozenset[str]
     """Everything that is down when these ids fail: a server takes what it hosts with it."""
     down: set[str] = set()
     for component_id in failed:
-        down.update(topology.on_unit(component_id) if topology.kind(component_id) == "server" else (component_id,))
+        down.update(topology.on_unit(component_id) if topology.kind(component_id) == Kind.SERVER else (component_id,))
     return frozenset(down)
 
 

@@ -2,14 +2,16 @@
 
 These pydantic models are both the validation schema of a spec's components and the
 frozen records the topology holds. They check one component at a time; whether the ids
-a component names exist, and are of a fitting kind, is checked in ``archdoc.spec``.
+a component names exist, and are of a fitting kind, is checked in ``archdoc.specfile``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from archdoc.model.kinds import Kind
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 ComponentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -46,13 +48,13 @@ class _Hosted(_Component):
 class Client(_Component):
     """Users' browsers, where requests start."""
 
-    kind: Literal["client"]
+    kind: Literal[Kind.CLIENT]
 
 
 class Server(_Component):
     """A machine, physical or virtual; other components name it as their host."""
 
-    kind: Literal["server"]
+    kind: Literal[Kind.SERVER]
     ip: str | None = Field(None, description="The server's IP address.")
     public: bool = Field(False, description="Whether the server has a public address.")
 
@@ -60,32 +62,32 @@ class Server(_Component):
 class LoadBalancer(_Hosted):
     """Spreads requests over its backends, the targets of its links."""
 
-    kind: Literal["load_balancer"]
+    kind: Literal[Kind.LOAD_BALANCER]
     algorithm: Algorithm = "round_robin"
 
 
 class WebServer(_Hosted):
     """Serves static content and passes dynamic requests on."""
 
-    kind: Literal["web_server"]
+    kind: Literal[Kind.WEB_SERVER]
 
 
 class AppServer(_Hosted):
     """Runs the application code."""
 
-    kind: Literal["app_server"]
+    kind: Literal[Kind.APP_SERVER]
 
 
 class AppFiles(_Hosted):
     """The application's code base, deployed on a server."""
 
-    kind: Literal["app_files"]
+    kind: Literal[Kind.APP_FILES]
 
 
 class Database(_Hosted):
     """Stores the data; a replica copies its primary."""
 
-    kind: Literal["database"]
+    kind: Literal[Kind.DATABASE]
     role: Role = "primary"
     replica_of: ComponentId | None = Field(None, description="The database this replica copies.")
     replication: Replication = "async"
@@ -94,13 +96,13 @@ class Database(_Hosted):
 class Cache(_Hosted):
     """An in-memory store such as redis or memcached."""
 
-    kind: Literal["cache"]
+    kind: Literal[Kind.CACHE]
 
 
 class Firewall(_Hosted):
     """Filters the traffic of what it protects."""
 
-    kind: Literal["firewall"]
+    kind: Literal[Kind.FIREWALL]
     protects: list[ComponentId] = Field(
         default_factory=list,
         description="Server ids, or ids of components with no host. A firewall with a host "
@@ -111,7 +113,7 @@ class Firewall(_Hosted):
 class Monitoring(_Hosted):
     """An agent that collects metrics and logs and ships them."""
 
-    kind: Literal["monitoring"]
+    kind: Literal[Kind.MONITORING]
     to: str | None = Field(None, description="Where it ships the data (a service's name).")
     for_: list[ComponentId] = Field(
         default_factory=list,
@@ -123,7 +125,7 @@ class Monitoring(_Hosted):
 class Certificate(_Hosted):
     """A TLS certificate, installed on its host or held for a component or cluster."""
 
-    kind: Literal["certificate"]
+    kind: Literal[Kind.CERTIFICATE]
     domain: str | None = None
     issuer: str | None = None
     for_: ComponentId | None = Field(None, alias="for", description="A component or cluster id.")
@@ -132,7 +134,7 @@ class Certificate(_Hosted):
 class Cluster(_Component):
     """Components of one kind that answer as one address."""
 
-    kind: Literal["cluster"]
+    kind: Literal[Kind.CLUSTER]
     members: list[ComponentId] = Field(min_length=2, description="Two or more ids of one kind.")
     mode: ClusterMode = Field(
         description="active_active: every member takes traffic; active_passive: the first "
@@ -145,10 +147,14 @@ COMPONENT_MODELS: tuple[type[SpecModel], ...] = (
     Client, Server, LoadBalancer, WebServer, AppServer, AppFiles, Database, Cache,
     Firewall, Monitoring, Certificate, Cluster,
 )
-# kind -> its model, e.g. "server" -> Server (each model's `kind` is a one-value Literal).
-MODEL_BY_KIND: dict[str, type[SpecModel]] = {
+# kind -> its model, e.g. Kind.SERVER -> Server (each model's `kind` is a one-value Literal).
+MODEL_BY_KIND: dict[Kind, type[SpecModel]] = {
     model.model_fields["kind"].annotation.__args__[0]: model for model in COMPONENT_MODELS  # type: ignore[union-attr]
 }
-KINDS: tuple[str, ...] = tuple(MODEL_BY_KIND)
+KINDS: tuple[Kind, ...] = tuple(Kind)
 
-Component = Annotated[Union[COMPONENT_MODELS], Field(discriminator="kind")]  # type: ignore[valid-type]
+Component = Annotated[
+    Client | Server | LoadBalancer | WebServer | AppServer | AppFiles | Database | Cache | Firewall | Monitoring
+    | Certificate | Cluster,
+    Field(discriminator="kind"),
+]

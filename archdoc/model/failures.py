@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
+from archdoc.model.kinds import Kind
 from archdoc.model.topology import Topology
 
 READ_ACCESS = ("read", "readwrite")
@@ -37,6 +38,11 @@ class Capability(str, Enum):
         """What the clients do with it, for sentences: "serve requests", "read data"..."""
         return {"serve": "serve requests", "read": "read data", "write": "write data"}[self.value]
 
+    @property
+    def doing(self) -> str:
+        """The same as a doing: "serving requests", "reading data"..."""
+        return {"serve": "serving requests", "read": "reading data", "write": "writing data"}[self.value]
+
 
 # A goal is reached by arriving at `target`, over a flow from `via` when `via` is given.
 Goal = tuple[str | None, str]
@@ -51,11 +57,11 @@ def capability_goals(topology: Topology, capability: Capability) -> list[Goal]:
     or any member of a database cluster (an active_passive cluster promotes its standby).
     """
     if capability is Capability.SERVE:
-        kind = "app_server" if topology.of_kind("app_server") else "web_server"
+        kind = Kind.APP_SERVER if topology.of_kind(Kind.APP_SERVER) else Kind.WEB_SERVER
         return [(None, component) for component in topology.of_kind(kind)]
     goals: list[Goal] = []
     for flow in topology.flows:
-        if topology.kind(flow.target) != "database":
+        if topology.kind(flow.target) != Kind.DATABASE:
             continue
         if capability is Capability.READ and flow.link.access in READ_ACCESS:
             goals.append((flow.source, flow.target))

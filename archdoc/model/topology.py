@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from archdoc.model.components import Access, Certificate, Cluster, Component, Database, Firewall, Monitoring
+from archdoc.model.kinds import Kind
 
 ENCRYPTED_PROTOCOLS = frozenset({"https", "tls"})
-SERVE_KINDS = ("app_server", "web_server")
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,13 @@ class Topology:
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # component id -> line, column
 
     # --- components -----------------------------------------------------------------
-    def kind(self, component_id: str) -> str:
+    def kind(self, component_id: str) -> Kind:
         return self.components[component_id].kind
 
     def label(self, component_id: str) -> str:
         return self.components[component_id].label or component_id
 
-    def of_kind(self, *kinds: str) -> tuple[str, ...]:
+    def of_kind(self, *kinds: Kind) -> tuple[str, ...]:
         return tuple(i for i, c in self.components.items() if c.kind in kinds)
 
     def host_of(self, component_id: str) -> str | None:
@@ -84,7 +84,7 @@ class Topology:
     @cached_property
     def hosted_on(self) -> Mapping[str, tuple[str, ...]]:
         """Server id -> the components whose host it is, in spec order."""
-        hosted: dict[str, list[str]] = {s: [] for s in self.of_kind("server")}
+        hosted: dict[str, list[str]] = {s: [] for s in self.of_kind(Kind.SERVER)}
         for component_id in self.components:
             host = self.host_of(component_id)
             if host is not None:
@@ -93,7 +93,7 @@ class Topology:
 
     @cached_property
     def clients(self) -> tuple[str, ...]:
-        return self.of_kind("client")
+        return self.of_kind(Kind.CLIENT)
 
     # --- clusters -------------------------------------------------------------------
     def members(self, component_id: str) -> tuple[str, ...]:
@@ -105,7 +105,7 @@ class Topology:
     def clusters_of(self) -> Mapping[str, tuple[str, ...]]:
         """Component id -> the clusters it is a member of."""
         clusters: dict[str, list[str]] = {}
-        for cluster_id in self.of_kind("cluster"):
+        for cluster_id in self.of_kind(Kind.CLUSTER):
             for member in self.members(cluster_id):
                 clusters.setdefault(member, []).append(cluster_id)
         return {member: tuple(ids) for member, ids in clusters.items()}
@@ -160,7 +160,7 @@ class Topology:
         return tuple(dict.fromkeys(targets))
 
     def _through_firewalls(self, component_id: str) -> list[str]:
-        if self.kind(component_id) != "firewall":
+        if self.kind(component_id) != Kind.FIREWALL:
             return [component_id]
         seen, beyond, queue = {component_id}, [], deque([component_id])
         while queue:
@@ -168,12 +168,12 @@ class Topology:
                 if flow.target in seen:
                     continue
                 seen.add(flow.target)
-                (queue if self.kind(flow.target) == "firewall" else beyond).append(flow.target)
+                (queue if self.kind(flow.target) == Kind.FIREWALL else beyond).append(flow.target)
         return beyond
 
     # --- reachability ---------------------------------------------------------------
     def reach(self, starts: Iterable[str], failed: frozenset[str] = frozenset(),
-              stop_at_kinds: tuple[str, ...] = ()) -> set[str]:
+              stop_at_kinds: tuple[Kind, ...] = ()) -> set[str]:
         """Components reachable from ``starts`` along flows, never entering a failed
         component, and not going past (but still reaching) components of ``stop_at_kinds``."""
         origins = {s for s in starts if s not in failed}
@@ -198,12 +198,12 @@ class Topology:
         """The unit whose failure takes this component down: its host, or itself when it
         has no host and appears in a link. Clients and clusters belong to no unit."""
         component = self.components[component_id]
-        if component.kind in ("client", "cluster"):
+        if component.kind in (Kind.CLIENT, Kind.CLUSTER):
             return None
         host = self.host_of(component_id)
         if host is not None:
             return host
-        if component.kind == "server" or component_id in self.linked:
+        if component.kind == Kind.SERVER or component_id in self.linked:
             return component_id
         return None
 
@@ -214,7 +214,7 @@ class Topology:
 
     def on_unit(self, unit: str) -> tuple[str, ...]:
         """The components a unit's failure takes down."""
-        if self.kind(unit) == "server":
+        if self.kind(unit) == Kind.SERVER:
             return (unit,) + self.hosted_on[unit]
         return (unit,)
 
@@ -231,8 +231,8 @@ class Topology:
     @cached_property
     def exposed(self) -> frozenset[str]:
         """Components that clients reach along some path with no firewall on it."""
-        return frozenset(self.reach(self.clients, stop_at_kinds=("firewall",))) - set(self.clients) - set(
-            self.of_kind("firewall")
+        return frozenset(self.reach(self.clients, stop_at_kinds=(Kind.FIREWALL,))) - set(self.clients) - set(
+            self.of_kind(Kind.FIREWALL)
         )
 
     def is_protected(self, unit: str) -> bool:
@@ -258,7 +258,7 @@ class Topology:
 
     def has_certificate(self, component_id: str) -> bool:
         """A certificate is on its server, or held `for` it or for a cluster it is in."""
-        server = component_id if self.kind(component_id) == "server" else self.host_of(component_id)
+        server = component_id if self.kind(component_id) == Kind.SERVER else self.host_of(component_id)
         holders = {component_id, *self.clusters_of.get(component_id, ())}
         return any(
             (server is not None and cert.host == server) or cert.for_ in holders
@@ -273,7 +273,7 @@ class Topology:
 
     def is_database_cluster(self, component_id: str) -> bool:
         component = self.components[component_id]
-        return isinstance(component, Cluster) and self.kind(component.members[0]) == "database"
+        return isinstance(component, Cluster) and self.kind(component.members[0]) == Kind.DATABASE
 
 
 def _group(flows: Iterable[Flow], key: Callable[[Flow], str]) -> Mapping[str, tuple[Flow, ...]]:

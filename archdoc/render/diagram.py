@@ -13,7 +13,6 @@ the same picture. The SVG gets its icons inlined, so it stands alone.
 from __future__ import annotations
 
 import base64
-import importlib
 import io
 import re
 import struct
@@ -22,87 +21,19 @@ import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import diagrams
-from diagrams import Cluster, Diagram, Edge, Node, setdiagram
-from graphviz import nohtml
-
+from archdoc.errors import RenderError, RenderTimeout
 from archdoc.model import Topology
 from archdoc.model.components import Certificate, Database, Firewall, Monitoring, Server
 from archdoc.model.components import Cluster as ClusterSpec
+from archdoc.model.kinds import Kind
+from archdoc.model.software import software
+from archdoc.render.canvas import ICON_ROOT, Box, Canvas, Cluster, Edge, Node, icon_class, nohtml, same_rank
 from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.render.text import printable
 
-ICON_ROOT = (Path(diagrams.__file__).parent.parent / "resources").resolve()
-
-# software (lower case) -> icon class, as "module.Class" under diagrams
-SOFTWARE_ICONS = {
-    "nginx": "onprem.network.Nginx",
-    "apache": "onprem.network.Apache",
-    "httpd": "onprem.network.Apache",
-    "caddy": "onprem.network.Caddy",
-    "traefik": "onprem.network.Traefik",
-    "envoy": "onprem.network.Envoy",
-    "haproxy": "onprem.network.Haproxy",
-    "gunicorn": "onprem.network.Gunicorn",
-    "tomcat": "onprem.network.Tomcat",
-    "jetty": "onprem.network.Jetty",
-    "wildfly": "onprem.network.Wildfly",
-    "node": "programming.language.Nodejs",
-    "nodejs": "programming.language.Nodejs",
-    "php-fpm": "programming.language.Php",
-    "php": "programming.language.Php",
-    "django": "programming.framework.Django",
-    "flask": "programming.framework.Flask",
-    "rails": "programming.framework.Rails",
-    "mysql": "onprem.database.Mysql",
-    "postgresql": "onprem.database.Postgresql",
-    "postgres": "onprem.database.Postgresql",
-    "mariadb": "onprem.database.Mariadb",
-    "mongodb": "onprem.database.Mongodb",
-    "mssql": "onprem.database.Mssql",
-    "oracle": "onprem.database.Oracle",
-    "redis": "onprem.inmemory.Redis",
-    "memcached": "onprem.inmemory.Memcached",
-    "datadog": "onprem.monitoring.Datadog",
-    "prometheus": "onprem.monitoring.Prometheus",
-    "grafana": "onprem.monitoring.Grafana",
-    "newrelic": "onprem.monitoring.Newrelic",
-    "new relic": "onprem.monitoring.Newrelic",
-    "splunk": "onprem.monitoring.Splunk",
-    "zabbix": "onprem.monitoring.Zabbix",
-    "nagios": "onprem.monitoring.Nagios",
-    "pfsense": "onprem.network.Pfsense",
-    "opnsense": "onprem.network.Opnsense",
-}
-KIND_ICONS = {
-    "client": "onprem.client.Users",
-    "server": "onprem.compute.Server",
-    "load_balancer": "digitalocean.network.LoadBalancer",
-    "web_server": "programming.flowchart.Display",
-    "app_server": "programming.flowchart.PredefinedProcess",
-    "app_files": "programming.flowchart.MultipleDocuments",
-    "database": "generic.database.SQL",
-    "cache": "generic.storage.Storage",
-    "firewall": "generic.network.Firewall",
-    "monitoring": "programming.flowchart.Inspection",
-    "certificate": "digitalocean.network.Certificate",
-    "dns": "digitalocean.network.Domain",
-}
-KIND_NAMES = {
-    "client": "client",
-    "server": "server",
-    "load_balancer": "load balancer",
-    "web_server": "web server",
-    "app_server": "application server",
-    "app_files": "application files",
-    "database": "database",
-    "cache": "cache",
-    "firewall": "firewall",
-    "monitoring": "monitoring agent",
-    "certificate": "TLS certificate",
-}
+DNS_ICON = "digitalocean.network.Domain"
+LETSENCRYPT = "letsencrypt"  # the software table's entry whose icon a Let's Encrypt certificate gets
 
 ENCRYPTED = {"color": "#1E8449", "penwidth": "2.0", "fontcolor": "#1E8449"}
 PLAIN = {"color": "#5D6D7E", "fontcolor": "#2D3436"}
@@ -112,14 +43,6 @@ AUXILIARY = {"color": "#95A5A6", "fontcolor": "#7B8894", "style": "dashed"}
 LABEL_WIDTH = 22  # characters per line in node labels
 SERVER_BOX = {"bgcolor": "#F4F6F7", "pencolor": "#AAB7B8", "style": "rounded", "fontsize": "17", "margin": "10"}
 GROUP_BOX = {"bgcolor": "#FEF9E7", "pencolor": "#D4AC0D", "style": "rounded,dashed", "fontsize": "17", "margin": "12"}
-
-
-class DiagramError(Exception):
-    """dot failed; the message says why."""
-
-
-class DiagramTimeout(DiagramError):
-    """dot ran longer than the time it was given."""
 
 
 WARNING = "#C0392B"
@@ -140,15 +63,12 @@ def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(flat, width, break_on_hyphens=False)) or " "
 
 
-def _icon_class(name: str) -> type[Node]:
-    module, _, cls = name.rpartition(".")
-    return getattr(importlib.import_module(f"diagrams.{module}"), cls)  # type: ignore[no-any-return]
-
-
-def icon_for(kind: str, software: str | None) -> type[Node]:
+def icon_for(kind: Kind, software_text: str | None) -> type[Node]:
     """The icon of a component's software where the library has one, else of its kind."""
-    name = SOFTWARE_ICONS.get((software or "").strip().lower()) or KIND_ICONS[kind]
-    return _icon_class(name)
+    entry = software(software_text)
+    icon = entry.icon if entry and entry.icon else kind.facts.icon
+    assert icon is not None, f"a {kind} is drawn as a box, not an icon"
+    return icon_class(icon)
 
 
 def icon_height(label: str) -> str:
@@ -157,27 +77,8 @@ def icon_height(label: str) -> str:
     return f"{2.0 + 0.45 * label.count(chr(10)):.2f}"
 
 
-class _Canvas(Diagram):
-    """A Diagram that only builds the graph; archdoc runs dot itself, with a time limit."""
-
-    def render(self) -> None:  # pragma: no cover - never called by design
-        pass
-
-    def __exit__(self, *exc: Any) -> None:
-        setdiagram(None)
-
-
-class _Box(Cluster):
-    """A Cluster whose Graphviz name comes from a spec id, not from its (user) label."""
-
-    def __init__(self, box_id: str, label: str, graph_attr: dict[str, str]) -> None:
-        super().__init__(label=nohtml(label), graph_attr=graph_attr)
-        self.name = f"cluster_{box_id}"
-        self.dot.name = self.name
-
-
 class _Drawing:
-    """Builds the graph of one topology inside a _Canvas."""
+    """Builds the graph of one topology inside a Canvas."""
 
     def __init__(self, topology: Topology, marks: Marks = NO_MARKS) -> None:
         self.topology = topology
@@ -189,7 +90,7 @@ class _Drawing:
     def node_label(self, component_id: str) -> str:
         component = self.topology.components[component_id]
         name = dot_text(component.label or component_id)
-        kind = KIND_NAMES[component.kind]
+        kind = component.kind.singular
         if isinstance(component, Database):
             kind = f"{component.role} {kind}"
         if isinstance(component, Certificate):  # at most three lines: more would run into the icon
@@ -202,11 +103,10 @@ class _Drawing:
 
     def add_node(self, component_id: str) -> None:
         component = self.topology.components[component_id]
-        software = component.software
+        software_text = component.software
         if isinstance(component, Certificate) and component.issuer and "encrypt" in component.issuer.lower():
-            software = "letsencrypt"
-        icon = _icon_class("onprem.certificates.LetsEncrypt") if software == "letsencrypt" else icon_for(
-            component.kind, software)
+            software_text = LETSENCRYPT
+        icon = icon_for(component.kind, software_text)
         label = self.node_label(component_id)
         marked = {}
         if component_id in self.marks.single_points:  # a hostless unit: outline it
@@ -236,7 +136,7 @@ class _Drawing:
             style.update(pencolor=WARNING, penwidth="3", fontcolor=WARNING)
         elif server_id in self.marks.unprotected or server_id in self.marks.unmonitored:
             style.update(pencolor="#D68910", penwidth="2")
-        with _Box(f"srv_{server_id}", self.server_label(server_id), style) as box:
+        with Box(f"srv_{server_id}", self.server_label(server_id), style) as box:
             if not hosted:  # a bare machine still needs something to show
                 self.add_node(server_id)
             for component_id in hosted:
@@ -252,10 +152,10 @@ class _Drawing:
         linked = [c for c in ids if c in self.topology.linked]
         if not linked:
             return
-        apps = [c for c in linked if self.topology.kind(c) == "app_server"]
+        apps = [c for c in linked if self.topology.kind(c) == Kind.APP_SERVER]
         for accessory in (c for c in ids if c not in self.topology.linked):
-            anchor = apps[0] if apps and self.topology.kind(accessory) == "app_files" else linked[0]
-            box.dot.body.append(f'\t{{rank=same; "{anchor}"; "{accessory}"}}\n')
+            anchor = apps[0] if apps and self.topology.kind(accessory) == Kind.APP_FILES else linked[0]
+            same_rank(box, anchor, accessory)
 
     def certificates_for(self, holder: str) -> list[str]:
         return [i for i, c in self.topology.components.items() if isinstance(c, Certificate) and c.for_ == holder]
@@ -272,9 +172,9 @@ class _Drawing:
         topology = self.topology
         placed_servers: set[str] = set()
         placed: set[str] = set()
-        for cluster_id in topology.of_kind("cluster"):
+        for cluster_id in topology.of_kind(Kind.CLUSTER):
             members = topology.members(cluster_id)
-            with _Box(f"grp_{cluster_id}", self.group_label(cluster_id), GROUP_BOX) as group:
+            with Box(f"grp_{cluster_id}", self.group_label(cluster_id), GROUP_BOX) as group:
                 for member in members:
                     server = topology.host_of(member)
                     if server is None:
@@ -289,14 +189,14 @@ class _Drawing:
                     self.add_node(cert)
                     placed.add(cert)
                     if members[0] in self.nodes:
-                        group.dot.body.append(f'\t{{rank=same; "{members[0]}"; "{cert}"}}\n')
-        for server in topology.of_kind("server"):
+                        same_rank(group, members[0], cert)
+        for server in topology.of_kind(Kind.SERVER):
             if server not in placed_servers:
                 self.draw_server(server)
                 placed.update(topology.hosted_on[server])
-        placed.update(c for s in topology.of_kind("server") for c in self.certificates_for(s))
+        placed.update(c for s in topology.of_kind(Kind.SERVER) for c in self.certificates_for(s))
         for component_id, component in topology.components.items():
-            if component_id in placed or component.kind in ("server", "cluster"):
+            if component_id in placed or component.kind in (Kind.SERVER, Kind.CLUSTER):
                 continue
             if isinstance(component, Certificate) and component.for_ and component.for_ in self.nodes:
                 continue
@@ -347,7 +247,7 @@ class _Drawing:
         for record in records:
             lines.append(dot_text(f"{record.name} {record.type} → {self.resolved(record.to)}", 40))
         label = "\n".join(lines)
-        self.nodes["_dns"] = _icon_class(KIND_ICONS["dns"])(nohtml(label), nodeid="_dns", height=icon_height(label))
+        self.nodes["_dns"] = icon_class(DNS_ICON)(nohtml(label), nodeid="_dns", height=icon_height(label))
         for client in self.topology.clients:
             self.edge(client, "_dns", "DNS lookup", **AUXILIARY)
 
@@ -418,7 +318,7 @@ class _Drawing:
         for cert_id, cert in self.topology.components.items():
             if isinstance(cert, Certificate) and cert.for_ and cert.host is None:
                 holder = self.topology.components[cert.for_]
-                if not isinstance(holder, ClusterSpec) and holder.kind != "server":
+                if not isinstance(holder, ClusterSpec) and holder.kind != Kind.SERVER:
                     self.edge(cert_id, cert.for_, "TLS", **AUXILIARY)
 
 
@@ -434,12 +334,12 @@ def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_
         "newrank": "true",
         "dpi": "96",
     }
-    canvas = _Canvas(name=nohtml(dot_text(topology.title, 80)), filename="diagram", direction=direction,
+    canvas = Canvas(name=nohtml(dot_text(topology.title, 80)), filename="diagram", direction=direction,
                      show=False, graph_attr=graph_attr, edge_attr={"fontsize": "14"},
                      node_attr={"fontsize": "16"})
     with canvas:
         _Drawing(topology, marks).draw()
-    return str(canvas.dot.source)
+    return canvas.source
 
 
 _IMAGE = re.compile(
@@ -457,7 +357,7 @@ def inline_icons(svg: str) -> str:
     def symbol_for(href: str) -> str:
         path = Path(href).resolve()
         if not path.is_relative_to(ICON_ROOT):
-            raise DiagramError(f"the SVG names an image outside the icon library: {path.name}")
+            raise RenderError(f"the SVG names an image outside the icon library: {path.name}")
         if path not in symbols:
             data = path.read_bytes()
             width, height = struct.unpack(">II", data[16:24])
@@ -476,7 +376,7 @@ def inline_icons(svg: str) -> str:
 
     body = _IMAGE.sub(use, svg)
     if "<image" in body:
-        raise DiagramError("the SVG holds an image archdoc did not inline")
+        raise RenderError("the SVG holds an image archdoc did not inline")
     if not definitions:
         return body
     opening = re.search(r"<svg\b[^>]*>", body)
@@ -525,11 +425,11 @@ def _run_dot(arguments: list[str], source: str, deadline: float, timeout: float)
         done = subprocess.run(["dot", *arguments], input=source.encode(), capture_output=True,
                               timeout=remaining, check=True)
     except subprocess.TimeoutExpired:
-        raise DiagramTimeout(f"dot took longer than {timeout:g} s to lay out the diagram") from None
+        raise RenderTimeout(f"dot took longer than {timeout:g} s to lay out the diagram") from None
     except subprocess.CalledProcessError as error:
-        raise DiagramError(f"dot failed: {error.stderr.decode(errors='replace').strip()[:500]}") from None
+        raise RenderError(f"dot failed: {error.stderr.decode(errors='replace').strip()[:500]}") from None
     except FileNotFoundError:
-        raise DiagramError("Graphviz's 'dot' command is not installed (run scripts/bootstrap)") from None
+        raise RenderError("Graphviz's 'dot' command is not installed (run scripts/bootstrap)") from None
     return done.stdout
 
 

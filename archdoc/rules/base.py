@@ -145,18 +145,6 @@ def _parse_doc(rule: type[Rule]) -> RuleDoc:
     return RuleDoc(**sections)
 
 
-def sentence_list(items: Iterable[str], conjunction: str = "and") -> str:
-    """``['a', 'b', 'c']`` -> ``'a, b and c'``."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
-
-
 def unique(items: Iterable[str]) -> Iterator[str]:
     """Items in first-seen order, each once."""
     yield from dict.fromkeys(items)
-
-
-def upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]

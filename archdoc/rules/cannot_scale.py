@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.model.topology import SERVE_KINDS
+from archdoc.model.kinds import SERVING_KINDS, Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
 
 
@@ -47,7 +47,7 @@ class CannotScale(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         topology = context.topology
-        for lb in topology.of_kind("load_balancer"):
+        for lb in topology.of_kind(Kind.LOAD_BALANCER):
             if lb not in topology.reachable:
                 continue
             backends = topology.backends(lb)
@@ -59,10 +59,10 @@ class CannotScale(Rule):
                     related=backends,
                 )
         for entry in unique(flow.target for flow in topology.client_flows):
-            if topology.kind(entry) == "load_balancer":
+            if topology.kind(entry) == Kind.LOAD_BALANCER:
                 continue
-            beyond = topology.reach([entry], stop_at_kinds=("load_balancer",))
-            servers = [c for c in beyond if topology.kind(c) in SERVE_KINDS]
+            beyond = topology.reach([entry], stop_at_kinds=(Kind.LOAD_BALANCER,))
+            servers = [c for c in beyond if topology.kind(c) in SERVING_KINDS]
             if servers:
                 yield self.finding(
                     entry,

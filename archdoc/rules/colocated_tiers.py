@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.rules.base import Category, Context, Finding, Rule, Severity, sentence_list
+from archdoc.model.kinds import Kind
+from archdoc.rules.base import Category, Context, Finding, Rule, Severity
+from archdoc.wording import sentence_list
 
 
 class ColocatedTiers(Rule):
@@ -40,8 +42,8 @@ class ColocatedTiers(Rule):
     def check(self, context: Context) -> Iterator[Finding]:
         topology = context.topology
         for server, hosted in topology.hosted_on.items():
-            databases = [c for c in hosted if topology.kind(c) == "database"]
-            others = [c for c in hosted if topology.kind(c) in ("web_server", "app_server")]
+            databases = [c for c in hosted if topology.kind(c) == Kind.DATABASE]
+            others = [c for c in hosted if topology.kind(c) in (Kind.WEB_SERVER, Kind.APP_SERVER)]
             if databases and others:
                 yield self.finding(
                     server,

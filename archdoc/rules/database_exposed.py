@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archdoc.model.kinds import Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity
 
 
@@ -39,7 +40,7 @@ class DatabaseExposed(Rule):
     def check(self, context: Context) -> Iterator[Finding]:
         topology = context.topology
         linked_by_clients = {f.target for f in topology.client_flows}
-        for db in topology.of_kind("database"):
+        for db in topology.of_kind(Kind.DATABASE):
             host = topology.host_of(db)
             if db in linked_by_clients:
                 yield self.finding(db, f"Clients link to the database {db} directly.")

@@ -55,6 +55,10 @@ class Analysis:
             "availability": [a.to_dict() for a in self.availability],
         }
 
+    def found(self, rule: type[Rule]) -> tuple[str, ...]:
+        """The components this rule found something on, in the order of the findings."""
+        return tuple(f.component for f in self.findings if f.rule == rule.id)
+
     def counts(self) -> dict[str, int]:
         """Findings per severity, worst first: {"high": 2, "medium": 4, "low": 0}."""
         return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}

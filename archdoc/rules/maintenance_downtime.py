@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archdoc.model.kinds import Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity
 
-TIER_NAMES = {"web_server": "web server", "app_server": "application server"}
+TIERS = (Kind.WEB_SERVER, Kind.APP_SERVER)  # each kind on its own
 
 
 class MaintenanceDowntime(Rule):
@@ -44,12 +45,12 @@ class MaintenanceDowntime(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         topology = context.topology
-        for kind, name in TIER_NAMES.items():
+        for kind in TIERS:
             reachable = [c for c in topology.of_kind(kind) if c in topology.reachable]
             if len(reachable) == 1:
                 only = reachable[0]
                 yield self.finding(
                     only,
-                    f"{only} is the only {name} clients can reach: restarting it for a deploy "
+                    f"{only} is the only {kind.singular} clients can reach: restarting it for a deploy "
                     f"or an update takes the site down.",
                 )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archdoc.model.kinds import Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
 
 
@@ -48,11 +49,11 @@ class NoFirewall(Rule):
             flow.target
             for flow in topology.client_flows
             if topology.host_of(flow.target) is None
-            and topology.kind(flow.target) not in ("firewall", "cluster", "server")
+            and topology.kind(flow.target) not in (Kind.FIREWALL, Kind.CLUSTER, Kind.SERVER)
         )
-        for unit in [*topology.of_kind("server"), *entry_points]:
+        for unit in [*topology.of_kind(Kind.SERVER), *entry_points]:
             if not topology.is_protected(unit):
-                what = "server" if topology.kind(unit) == "server" else "component"
+                what = "server" if topology.kind(unit) == Kind.SERVER else "component"
                 yield self.finding(
                     unit,
                     f"No firewall protects {what} {unit}, and clients can reach it on a path with "

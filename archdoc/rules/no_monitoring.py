@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archdoc.model.kinds import Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity
 
 
@@ -38,5 +39,5 @@ class NoMonitoring(Rule):
         topology = context.topology
         for unit in topology.failure_units:
             if unit not in topology.monitored:
-                what = "server" if topology.kind(unit) == "server" else topology.kind(unit).replace("_", " ")
+                what = "server" if topology.kind(unit) == Kind.SERVER else topology.kind(unit).replace("_", " ")
                 yield self.finding(unit, f"No monitoring agent watches the {what} {unit}.")

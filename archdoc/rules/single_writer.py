@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.rules.base import Category, Context, Finding, Rule, Severity, sentence_list
+from archdoc.model.kinds import Kind
+from archdoc.rules.base import Category, Context, Finding, Rule, Severity
+from archdoc.wording import noun, sentence_list
 
 
 class SingleWriter(Rule):
@@ -48,15 +50,14 @@ class SingleWriter(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         topology = context.topology
-        databases = topology.of_kind("database")
+        databases = topology.of_kind(Kind.DATABASE)
         replicas = [d for d in databases if topology.is_replica(d)]
         primaries = [d for d in databases if not topology.is_replica(d)]
         if replicas and len(primaries) == 1:
             primary = primaries[0]
-            noun = "replica" if len(replicas) == 1 else "replicas"
             yield self.finding(
                 primary,
-                f"{primary} is the only database that accepts writes; its {noun} "
+                f"{primary} is the only database that accepts writes; its {noun(len(replicas), 'replica')} "
                 f"{sentence_list(replicas)} cannot take writes until promoted by hand.",
                 related=replicas,
             )

@@ -2,18 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.rules.base import Category, Context, Finding, Rule, Severity, sentence_list, unique, upper_first
-
-FIX_BY_KIND = {
-    "load_balancer": "add a second load balancer on its own server and pair the two in an "
-    "active_passive cluster behind a virtual IP (keepalived, for instance)",
-    "web_server": "run a second web server on another server behind the load balancer",
-    "app_server": "run a second application server on another server behind the load balancer",
-    "database": "give the database a second member on another server (a replica that can be "
-    "promoted, or a primary-primary cluster)",
-    "firewall": "put a second firewall beside it, or protect each server with its own",
-    "cache": "run the cache as a replicated pair, or let the application fall back to the database",
-}
+from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
+from archdoc.wording import sentence_list, upper_first, verb
 
 
 class Spof(Rule):
@@ -68,10 +58,9 @@ class Spof(Rule):
             if causes == [unit]:
                 because = "nothing else takes its place"
             else:
-                verb = "runs" if len(causes) == 1 else "run"
-                because = f"{sentence_list(causes)} {verb} on it with nothing to take over"
+                because = f"{sentence_list(causes)} {verb(len(causes), 'run')} on it with nothing to take over"
             kinds = unique(topology.kind(c) for c in causes)
-            fixes = [FIX_BY_KIND[k] for k in kinds if k in FIX_BY_KIND]
+            fixes = [fix for fix in (kind.facts.spof_fix for kind in kinds) if fix]
             yield self.finding(
                 unit,
                 f"If {unit} fails, the design can no longer {what}: {because}.",

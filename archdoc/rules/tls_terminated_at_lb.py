@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.rules.base import Category, Context, Finding, Rule, Severity, sentence_list, unique
+from archdoc.model.kinds import Kind
+from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
+from archdoc.wording import sentence_list
 
 
 class TlsTerminatedAtLb(Rule):
@@ -47,7 +49,7 @@ class TlsTerminatedAtLb(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         topology = context.topology
-        for lb in topology.of_kind("load_balancer"):
+        for lb in topology.of_kind(Kind.LOAD_BALANCER):
             encrypted_in = any(f.link.encrypted for f in topology.flows_into.get(lb, ()))
             plain_out = list(unique(f.target for f in topology.flows_from.get(lb, ()) if not f.link.encrypted))
             if encrypted_in and plain_out:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archdoc.model.kinds import Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity
 
-CHECKED_KINDS = ("web_server", "app_server", "load_balancer", "cache")
+CHECKED_KINDS = (Kind.WEB_SERVER, Kind.APP_SERVER, Kind.LOAD_BALANCER, Kind.CACHE)
 
 
 class Unreachable(Rule):

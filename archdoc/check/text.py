@@ -8,6 +8,7 @@ from itertools import groupby
 
 from archdoc.check import SpecOutcome
 from archdoc.rules import Finding, Severity
+from archdoc.wording import plural
 
 WIDTH = 100
 
@@ -24,7 +25,7 @@ def count_phrase(counts: dict[str, int]) -> str:
     if not total:
         return "no findings"
     parts = ", ".join(f"{n} {severity}" for severity, n in counts.items() if n)
-    return f"{total} finding{'s' if total != 1 else ''} ({parts})"
+    return f"{plural(total, 'finding')} ({parts})"
 
 
 def _why_and_fix(finding: Finding) -> list[str]:
@@ -59,7 +60,7 @@ def format_summary(outcomes: Sequence[SpecOutcome]) -> str:
     checked = [o.analysis for o in outcomes if o.analysis]
     failed = len(outcomes) - len(checked)
     totals = {s.value: sum(a.counts()[s.value] for a in checked) for s in Severity}
-    text = f"{len(checked)} spec{'s' if len(checked) != 1 else ''} checked: {count_phrase(totals)}"
+    text = f"{plural(len(checked), 'spec')} checked: {count_phrase(totals)}"
     if failed:
         text += f"; {failed} with input errors"
     return text

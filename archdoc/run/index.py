@@ -3,20 +3,19 @@ and the specs that failed with their reasons. One file, like the reports."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from archdoc.publish import RENDERED, UNCHANGED, RenderResult, ordinary_permissions
-from archdoc.render.summary import format_totals
+from archdoc.files import write_atomically
 from archdoc.render.text import printable_value
+from archdoc.run.job import RENDERED, UNCHANGED, RenderResult
+from archdoc.run.summary import format_totals
 
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("archdoc.render", "templates"),
+    loader=jinja2.PackageLoader("archdoc.run", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     finalize=printable_value,
@@ -46,9 +45,5 @@ def write_index(results: Sequence[RenderResult], out_root: Path, seconds: float)
         links=LINKS,
     )
     target = out_root / "index.html"
-    handle, staged = tempfile.mkstemp(dir=out_root, prefix=".index.", suffix=".html")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(html)
-    ordinary_permissions(Path(staged))
-    os.replace(staged, target)
+    write_atomically(target, html)
     return target

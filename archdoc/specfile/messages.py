@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from archdoc.errors import InputProblem
-from archdoc.spec.yaml_source import FieldPath, SourceMap, dotted
+from archdoc.model.components import KINDS
+from archdoc.specfile.yaml_source import FieldPath, SourceMap, dotted
 
 _EXPECTED = {
     "string_type": "text",
@@ -100,8 +101,8 @@ def _message(detail: ErrorDetails, model: type[BaseModel] | None) -> str:
         hint = did_you_mean(name, field_names(model)) if model else ""
         return f"unknown field '{name}'{hint}"
     if kind == "union_tag_invalid":
-        tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
-        return f"unknown kind {describe(ctx.get('tag'))}{did_you_mean(str(ctx.get('tag')), tags)}; the kinds are: {', '.join(tags)}"
+        return (f"unknown kind {describe(ctx.get('tag'))}{did_you_mean(str(ctx.get('tag')), KINDS)}; "
+                f"the kinds are: {', '.join(KINDS)}")
     if kind == "union_tag_not_found":
         return "missing required field 'kind'"
     if kind == "literal_error":

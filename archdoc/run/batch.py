@@ -17,12 +17,13 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from archdoc.check import find_specs
-from archdoc.publish import (
+from archdoc.errors import BatchError
+from archdoc.run.job import (
     FAILED,
     INPUT_ERROR,
     TIMEOUT,
@@ -34,6 +35,7 @@ from archdoc.publish import (
     sweep_staging,
     unchanged_result,
 )
+from archdoc.specfile import find_specs
 
 SPECS_PER_WORKER = 20  # then the worker is replaced: its memory grows about 1 MiB a spec
 POLL_SECONDS = 0.05
@@ -42,16 +44,22 @@ Progress = Callable[[RenderResult], None]
 Started = Callable[[Job], None]
 
 
-class BatchError(Exception):
-    """The run as a whole cannot proceed (for instance, no Dask scheduler at that address)."""
-
-
-def plan(paths: Iterable[str]) -> tuple[list[Job], list[RenderResult]]:
+@dataclass(frozen=True)
+class Plan:
     """The jobs of a run, and a result for each path that names no spec."""
+
+    jobs: list[Job]
+    missing: list[RenderResult]
+
+    def __len__(self) -> int:
+        return len(self.jobs) + len(self.missing)
+
+
+def plan(paths: Iterable[str]) -> Plan:
+    """What a run over these paths will render, each spec with its output folder's name."""
     files, problems = find_specs(paths)
     jobs = [Job(str(path), name) for path, name in zip(files, folder_names(files), strict=True)]
-    missing = [RenderResult(p.file, "", INPUT_ERROR, problems=(p,)) for p in problems]
-    return jobs, missing
+    return Plan(jobs, [RenderResult(p.file, "", INPUT_ERROR, problems=(p,)) for p in problems])
 
 
 def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings, workers: int = 1,

@@ -10,16 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from archdoc.errors import InputProblem, SpecError
+from archdoc.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, InputProblem, SpecError
 from archdoc.rules import Analysis, Severity, analyse
-from archdoc.spec import DEFAULT_MAX_BYTES, load_spec
-
-SPEC_SUFFIXES = (".yaml", ".yml")
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_INPUT_ERROR = 2
-EXIT_INTERNAL_ERROR = 3
+from archdoc.specfile import DEFAULT_MAX_BYTES, find_specs, load_spec
 
 
 @dataclass(frozen=True)
@@ -46,36 +39,6 @@ def findings_status(counts: Mapping[str, int], fail_on: Severity | None) -> int:
     return EXIT_OK
 
 
-def find_specs(paths: Iterable[str]) -> tuple[list[Path], list[InputProblem]]:
-    """The spec files named, and every ``*.yaml``/``*.yml`` below the folders named.
-
-    Files named directly are taken whatever their suffix; hidden folders (.git, .venv)
-    are not searched; a path that does not exist, or a folder with no spec in it, is a
-    problem of its own.
-    """
-    files: list[Path] = []
-    problems: list[InputProblem] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in SPEC_SUFFIXES and p.is_file() and not _hidden(p.relative_to(path))
-            )
-            if not found:
-                problems.append(InputProblem(name, 0, 0, "", "no *.yaml or *.yml spec in this folder"))
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(InputProblem(name, 0, 0, "", "no such file or folder"))
-    return list(dict.fromkeys(files)), problems
-
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
-
-
 def check_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SpecOutcome:
     try:
         topology = load_spec(path, max_bytes)
@@ -88,6 +51,17 @@ def check_paths(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> lis
     files, problems = find_specs(paths)
     outcomes = [SpecOutcome(p.file, problems=(p,)) for p in problems]
     return outcomes + [check_spec(path, max_bytes) for path in files]
+
+
+def format_run(outcomes: Sequence[SpecOutcome], output_format: str) -> str:
+    """The run's findings as text, json or sarif (``archdoc check --format``)."""
+    if output_format == "json":
+        from archdoc.check import json_format as formatter
+    elif output_format == "sarif":
+        from archdoc.check import sarif as formatter
+    else:
+        from archdoc.check import text as formatter
+    return formatter.format_run(outcomes)
 
 
 class HasExitStatus(Protocol):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from archdoc.publish import RenderResult
+from archdoc.run.job import RENDERED, UNCHANGED, RenderResult
+from archdoc.wording import plural
 
 
 def _reason(result: RenderResult) -> str:
@@ -22,7 +23,7 @@ def format_table(results: Sequence[RenderResult], out_root: str) -> str:
     rows = [header]
     for r in results:
         counts = [str(r.counts.get(s, "")) if r.counts else "-" for s in ("high", "medium", "low")]
-        output = f"{out_root.rstrip('/')}/{r.folder}/" if r.status in ("rendered", "unchanged") else "-"
+        output = f"{out_root.rstrip('/')}/{r.folder}/" if r.status in (RENDERED, UNCHANGED) else "-"
         rows.append((r.path, output, *counts, r.status, f"{r.seconds:.1f} s" if r.seconds else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     numeric = {2, 3, 4, 6}
@@ -31,7 +32,7 @@ def format_table(results: Sequence[RenderResult], out_root: str) -> str:
         cells = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
-    failures = [r for r in results if r.status not in ("rendered", "unchanged")]
+    failures = [r for r in results if r.status not in (RENDERED, UNCHANGED)]
     if failures:
         lines.append("")
         lines += [f"{r.path}: {r.status}: {_reason(r)}" for r in failures]
@@ -41,4 +42,4 @@ def format_table(results: Sequence[RenderResult], out_root: str) -> str:
 def format_totals(results: Sequence[RenderResult], seconds: float) -> str:
     statuses = Counter(r.status for r in results)
     parts = ", ".join(f"{n} {status}" for status, n in statuses.most_common())
-    return f"{len(results)} spec{'s' if len(results) != 1 else ''}: {parts or 'none'} in {seconds:.1f} s"
+    return f"{plural(len(results), 'spec')}: {parts or 'none'} in {seconds:.1f} s"

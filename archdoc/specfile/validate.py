@@ -28,9 +28,9 @@ from archdoc.model.components import (
     Monitoring,
 )
 from archdoc.model.topology import ENCRYPTED_PROTOCOLS, DnsRecord, Link, Topology
-from archdoc.spec.document import DnsEntry, Header, LinkEntry
-from archdoc.spec.messages import ID_RULE, did_you_mean, problems_from
-from archdoc.spec.yaml_source import FieldPath, SourceMap
+from archdoc.specfile.document import DnsEntry, Header, LinkEntry
+from archdoc.specfile.messages import ID_RULE, did_you_mean, problems_from
+from archdoc.specfile.yaml_source import FieldPath, SourceMap
 
 _COMPONENT = TypeAdapter(Component)
 _ID = re.compile(ID_PATTERN)

@@ -13,7 +13,6 @@ import base64
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -25,11 +24,16 @@ from pathlib import Path
 
 import archdoc
 from archdoc import __version__
-from archdoc.check import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, findings_status
-from archdoc.errors import InputProblem, SpecError
+from archdoc.check import findings_status
+from archdoc.errors import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, InputProblem, RenderError, RenderTimeout, SpecError
+from archdoc.files import ordinary_permissions, replace_folder
 from archdoc.render.marks import NO_MARKS, Marks
-from archdoc.rules import Analysis, Severity, analyse
-from archdoc.spec import DEFAULT_MAX_BYTES, load_spec
+from archdoc.rules import Analysis, Rule, Severity, analyse
+from archdoc.rules.no_firewall import NoFirewall
+from archdoc.rules.no_https import NoHttps
+from archdoc.rules.no_monitoring import NoMonitoring
+from archdoc.rules.spof import Spof
+from archdoc.specfile import DEFAULT_MAX_BYTES, load_spec
 
 FORMATS = ("png", "svg", "md", "html", "pdf", "json")
 DIRECTIONS = ("LR", "TB", "RL", "BT")
@@ -38,14 +42,6 @@ FILES = {"png": "diagram.png", "svg": "diagram.svg", "md": "report.md", "html": 
 CACHE_FILE = ".archdoc.json"
 
 RENDERED, UNCHANGED, INPUT_ERROR, TIMEOUT, FAILED = "rendered", "unchanged", "input error", "timeout", "failed"
-
-
-class RenderError(Exception):
-    """A valid spec that could not be rendered (dot or the PDF layout failed)."""
-
-
-class RenderTimeout(RenderError):
-    """Rendering a spec took longer than its time limit."""
 
 
 @dataclass(frozen=True)
@@ -150,10 +146,10 @@ def thumbnail(png: bytes, width: int = 360, height: int = 240) -> str:
 
 def diagram_marks(analysis: Analysis) -> Marks:
     """The findings the diagram shows: single points of failure, plain-text entries, gaps."""
-    def on(rule: str) -> frozenset[str]:
-        return frozenset(f.component for f in analysis.findings if f.rule == rule)
+    def on(rule: type[Rule]) -> frozenset[str]:
+        return frozenset(analysis.found(rule))
 
-    return Marks(on("spof"), on("no-https"), on("no-firewall"), on("no-monitoring"))
+    return Marks(on(Spof), on(NoHttps), on(NoFirewall), on(NoMonitoring))
 
 
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
@@ -161,20 +157,15 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
     empty); return the diagram as the report shows it, when one was drawn."""
     from archdoc.explain import build_report
-    from archdoc.render.diagram import DiagramError, DiagramTimeout, render_diagram
+    from archdoc.render.diagram import render_diagram
     from archdoc.render.report import render_html, render_markdown
 
     formats = set(formats)
     spec_name = Path(path).name
     picture = None
     if formats & {"png", "svg", "md", "html", "pdf"}:
-        try:
-            marks = NO_MARKS if plain else diagram_marks(analysis)
-            picture = render_diagram(analysis.topology, folder, direction, timeout, marks).page_png
-        except DiagramTimeout as error:
-            raise RenderTimeout(str(error)) from None
-        except DiagramError as error:
-            raise RenderError(str(error)) from None
+        marks = NO_MARKS if plain else diagram_marks(analysis)
+        picture = render_diagram(analysis.topology, folder, direction, timeout, marks).page_png
     report = build_report(analysis)
     if "md" in formats:
         (folder / FILES["md"]).write_text(render_markdown(report, spec_name), encoding="utf-8")
@@ -191,45 +182,6 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
         document = findings_document(path, analysis)
         (folder / FILES["json"]).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return picture
-
-
-def replace_folder(staged: Path, final: Path) -> None:
-    """Put a complete folder in place of the old one, never leaving a mix of the two."""
-    if final.exists():
-        retired = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.old-"))
-        final.rename(retired / final.name)
-        staged.rename(final)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staged.rename(final)
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-UMASK = _current_umask()
-
-
-def ordinary_permissions(path: Path) -> None:
-    """Temporary files and folders are private (0600/0700); outputs are not."""
-    path.chmod((0o777 if path.is_dir() else 0o666) & ~UMASK)
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write a file whole or not at all (text as UTF-8): a temporary file beside it,
-    renamed over it."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
-        ordinary_permissions(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def staging_prefix(folder: str) -> str:

@@ -1,0 +1,43 @@
+"""Rendering many specs: the run (workers, Dask), one spec's job, the summary table and the index."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archdoc.run.batch import Plan, plan, render_all
+from archdoc.run.index import write_index
+from archdoc.run.job import RenderResult, Settings
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a render run did: each spec's result, how long it took, where its index is."""
+
+    results: list[RenderResult]
+    seconds: float
+    index: Path
+
+
+def render_plan(planned: Plan, settings: Settings, workers: int, force: bool = False, scheduler: str | None = None,
+                progress: Callable[[RenderResult, str], None] | None = None) -> Run:
+    """Render the planned specs into ``settings.out_root``, then write the run's index.
+
+    ``progress`` hears of each result, with the spec a worker took in hand most recently.
+    Raises BatchError when the run as a whole cannot proceed.
+    """
+    started = time.perf_counter()
+    in_hand: list[str] = []
+    report = progress or (lambda result, current: None)
+    results = render_all(
+        planned.jobs, planned.missing, settings, workers=workers, force=force, scheduler=scheduler,
+        progress=lambda result: report(result, in_hand[-1] if in_hand else result.path),
+        started=lambda job: in_hand.append(job.path),
+    )
+    seconds = time.perf_counter() - started
+    return Run(results, seconds, write_index(results, settings.out_root, seconds))
+
+
+__all__ = ["Plan", "Run", "Settings", "plan", "render_plan"]
