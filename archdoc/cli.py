@@ -90,7 +90,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
     3 an internal error. Over several specs, the worst of them.
     """
-    from archdoc.check import check_paths, format_run, run_exit_status
+    from archdoc.check import check_paths, run_exit_status
+    from archdoc.check.formats import format_run
 
     outcomes = check_paths(paths, max_bytes)
     echo_problems(p for outcome in outcomes for p in outcome.problems)
@@ -308,13 +309,17 @@ def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str
 
 @cli.command()
 @click.argument("rule_id", required=False)
-def rules(rule_id: str | None) -> None:
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown: the whole catalogue as docs/rules.md has it.")
+def rules(rule_id: str | None, output_format: str) -> None:
     """List the rule catalogue, or print one rule's documentation."""
     from archdoc.rules import RULES
-    from archdoc.rules.catalogue import describe_catalogue, describe_rule
+    from archdoc.rules.catalogue import catalogue_markdown, describe_catalogue, describe_rule
     from archdoc.specfile.messages import did_you_mean
 
-    if rule_id is None:
+    if output_format == "markdown":
+        click.echo(catalogue_markdown(), nl=False)
+    elif rule_id is None:
         click.echo(describe_catalogue())
     elif rule_id in RULES:
         click.echo(describe_rule(RULES[rule_id]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,7 @@ class Comparison:
         """Per capability either design has: the availability before and after (None: absent)."""
         before = {a.capability: a for a in self.before.availability}
         after = {a.capability: a for a in self.after.availability}
-        rows = []
+        rows: list[dict[str, object]] = []
         for capability in dict.fromkeys([*before, *after]):
             old, new = before.get(capability), after.get(capability)
             rows.append({
@@ -92,7 +93,7 @@ class Comparison:
         """The comparison for people: one section a kind of change, empty ones left out."""
         lines = [f"--- {before_name}", f"+++ {after_name}"]
 
-        def section(title: str, added: list[str], removed: list[str], changed: list[str] = ()) -> None:
+        def section(title: str, added: list[str], removed: list[str], changed: Sequence[str] = ()) -> None:
             if added or removed or changed:
                 lines.append(f"\n{title}:")
                 lines.extend(f"  + {item}" for item in added)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -45,3 +47,34 @@ def write_spec(tmp_path: Path) -> Callable[..., Path]:
 def run(*args: str) -> Result:
     """Run archdoc's command line in-process; stderr is kept apart from stdout."""
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+HANG = "ARCHDOC-TEST-HANG"
+
+
+@pytest.fixture
+def dot_that_hangs_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real dot, except for a graph whose title says HANG: then it never finishes.
+
+    A spec made slow by its size stops being slow when rendering gets faster, and a loaded
+    machine makes ordinary specs slow: with a dot that hangs on purpose, the time limit
+    can be generous and the test cannot fail for timing.
+    """
+    real = shutil.which("dot")
+    assert real is not None
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    wrapper = folder / "dot"
+    wrapper.write_text(f"""#!/usr/bin/env bash
+source=$(cat)
+case "$source" in *{HANG}*) exec sleep 600;; esac
+printf '%s\\n' "$source" | exec {real} "$@"
+""")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+
+def hanging_design() -> str:
+    """A small valid spec whose dot never finishes under ``dot_that_hangs_on_request``."""
+    return (f"archdoc: 1\ntitle: slow {HANG}\ncomponents:\n  user: {{kind: client}}\n"
+            "  web: {kind: web_server}\nlinks:\n  - {from: user, to: web, protocol: https}\n")

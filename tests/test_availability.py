@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from archdoc.model import Capability
+from archdoc.model import Capability, Topology
 from archdoc.model.availability import availability, can_do, components_down
-from archdoc.specfile.validate import build_topology
-from archdoc.specfile.yaml_source import parse_yaml
+from archdoc.specfile import loads
 from tests.conftest import SPECS, run
 
 
-def topology_of(text: str):  # type: ignore[no-untyped-def]
-    raw, source = parse_yaml("archdoc: 1\ntitle: t\n" + text, "t.yaml")
-    return build_topology(raw, source)
+def topology_of(text: str) -> Topology:
+    return loads("archdoc: 1\ntitle: t\n" + text, "t.yaml")
 
 
 def serve(text: str) -> float:

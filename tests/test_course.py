@@ -11,7 +11,7 @@ from PIL import Image
 from tests.conftest import SPECS, run
 
 EXAMPLES = sorted(SPECS.glob("[0-3]-*.yaml"))
-# The answer files exactly as shared/course/web-infrastructure-design.md names them.
+# The answer files exactly as docs/course.md names them.
 COURSE_NAMES = ["0-simple_web_stack", "1-distributed_web_infrastructure",
                 "2-secured_and_monitored_web_infrastructure", "3-scale_up"]
 

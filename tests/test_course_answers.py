@@ -1,4 +1,4 @@
-"""Each question of the course task (shared/course/web-infrastructure-design.md) is answered
+"""Each question of the course task (docs/course.md) is answered
 by the report of its example: the question, and a phrase of the sentence that answers it."""
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ from hypothesis import strategies as st
 
 from archdoc.model import Capability, FailureAnalysis, Topology
 from archdoc.model.failures import READ_ACCESS, WRITE_ACCESS
-from archdoc.specfile.validate import build_topology
-from archdoc.specfile.yaml_source import parse_yaml
+from archdoc.specfile import loads
 
 KINDS = ["load_balancer", "web_server", "app_server", "database", "firewall", "cache"]
 
@@ -67,8 +66,7 @@ def designs(draw: st.DrawFn) -> str:
 @settings(max_examples=300, deadline=None)
 @given(designs())
 def test_single_failures_match_brute_force(text: str) -> None:
-    raw, source = parse_yaml(text, "random.yaml")
-    topology = build_topology(raw, source)
+    topology = loads(text, "random.yaml")
     analysis = FailureAnalysis(topology)
     everything_up = brute_force_capabilities(topology, None)
     assert set(analysis.capabilities) == everything_up
@@ -84,8 +82,7 @@ def test_a_deep_chain_is_analysed_without_blowing_up() -> None:
     lines += ["  app: {kind: app_server}", "links:", "  - {from: user, to: w0, protocol: https}"]
     lines += [f"  - {{from: w{i}, to: w{i + 1}, protocol: http}}" for i in range(depth - 1)]
     lines += [f"  - {{from: w{depth - 1}, to: app, protocol: http}}"]
-    raw, source = parse_yaml("\n".join(lines), "chain.yaml")
-    analysis = FailureAnalysis(build_topology(raw, source))
+    analysis = FailureAnalysis(loads("\n".join(lines), "chain.yaml"))
     assert analysis.lost_if_failed("w0") == (Capability.SERVE,)
     assert analysis.lost_if_failed(f"w{depth - 1}") == (Capability.SERVE,)
 
@@ -106,7 +103,6 @@ links:
   - {from: user, to: lb, protocol: https}
   - {from: lb, to: [web-1, web-2], protocol: http}
 """
-    raw, source = parse_yaml(text, "t.yaml")
-    analysis = FailureAnalysis(build_topology(raw, source))
+    analysis = FailureAnalysis(loads(text, "t.yaml"))
     assert analysis.lost_if_failed("box") == (Capability.SERVE,)
     assert analysis.causes("box", Capability.SERVE) == ("web-1", "web-2")

@@ -11,15 +11,13 @@ from archdoc.model import Topology
 from archdoc.rules import RULES, Rule, Severity, analyse
 from archdoc.rules.base import Category
 from archdoc.rules.registry import make_registry
-from archdoc.specfile.validate import build_topology
-from archdoc.specfile.yaml_source import parse_yaml
+from archdoc.specfile import loads
 
 CASES = Path(__file__).parent / "rules" / "cases"
 
 
 def topology_of(text: str, name: str = "case.yaml") -> Topology:
-    raw, source = parse_yaml(text, name)
-    return build_topology(raw, source)
+    return loads(text, name)
 
 
 def findings_of(rule_id: str, text: str) -> list[str]:

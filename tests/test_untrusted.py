@@ -27,10 +27,9 @@ from pypdf import PdfReader
 from archdoc.errors import SpecError
 from archdoc.render.text import printable
 from archdoc.run.job import Job, Settings, folder_names, render_spec
-from archdoc.specfile.validate import build_topology
+from archdoc.specfile import loads
 from archdoc.specfile.yaml_source import parse_yaml
-from tests.conftest import SPECS, run
-from tests.test_batch import slow_design
+from tests.conftest import SPECS, hanging_design, run
 
 ALL_FILES = ["diagram.png", "diagram.svg", "findings.json", "report.html", "report.md", "report.pdf"]
 
@@ -174,22 +173,24 @@ def test_backslash_escapes_reach_dot_as_text(tmp_path: Path) -> None:
 
 
 # --- nothing half-written, nothing outside -o --------------------------------------------------
-def test_a_worker_killed_mid_render_leaves_the_previous_outputs(tmp_path: Path) -> None:
+@pytest.mark.timing
+def test_a_worker_killed_mid_render_leaves_the_previous_outputs(tmp_path: Path, dot_that_hangs_on_request: None) -> None:
     spec = tmp_path / "design.yaml"
     spec.write_text((SPECS / "0-simple_web_stack.yaml").read_text())
     out = tmp_path / "out"
     assert run("render", str(spec), "-o", str(out)).exit_code == 0
     before = {p.name: p.read_bytes() for p in (out / "design").iterdir()}
-    spec.write_text(slow_design(300))
+    spec.write_text(hanging_design())
     result = run("render", str(spec), "-o", str(out), "--timeout", "2")
     assert result.exit_code == 3 and "timeout" in result.stdout
     assert {p.name: p.read_bytes() for p in (out / "design").iterdir()} == before
     assert sorted(p.name for p in out.iterdir()) == ["design", "index.html"]
 
 
-def test_a_killed_run_leaves_nothing_half_written(tmp_path: Path) -> None:
+@pytest.mark.timing
+def test_a_killed_run_leaves_nothing_half_written(tmp_path: Path, dot_that_hangs_on_request: None) -> None:
     spec = tmp_path / "slow.yaml"
-    spec.write_text(slow_design(300))
+    spec.write_text(hanging_design())
     out = tmp_path / "out"
     command = [str(Path(sys.executable).with_name("archdoc")), "render", str(spec), "-o", str(out)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -254,8 +255,7 @@ def test_the_loader_only_ever_says_input_error(data: bytes | str) -> None:
 
     try:
         text = decode_utf8(data, "fuzz.yaml") if isinstance(data, bytes) else data
-        raw, source = parse_yaml(text, "fuzz.yaml")
-        build_topology(raw, source)
+        loads(text, "fuzz.yaml")
     except SpecError as error:
         assert all(str(p).startswith("fuzz.yaml") for p in error.problems)
 
@@ -279,8 +279,7 @@ kinds = st.sampled_from(["client", "server", "load_balancer", "web_server", "dat
 def test_structured_nonsense_is_an_input_error(components: dict, links: list) -> None:
     text = yaml.safe_dump({"archdoc": 1, "title": "fuzz", "components": components, "links": links})
     try:
-        raw, source = parse_yaml(text, "fuzz.yaml")
-        build_topology(raw, source)
+        loads(text, "fuzz.yaml")
     except SpecError:
         pass
 

@@ -53,17 +53,6 @@ def check_paths(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> lis
     return outcomes + [check_spec(path, max_bytes) for path in files]
 
 
-def format_run(outcomes: Sequence[SpecOutcome], output_format: str) -> str:
-    """The run's findings as text, json or sarif (``archdoc check --format``)."""
-    if output_format == "json":
-        from archdoc.check import json_format as formatter
-    elif output_format == "sarif":
-        from archdoc.check import sarif as formatter
-    else:
-        from archdoc.check import text as formatter
-    return formatter.format_run(outcomes)
-
-
 class HasExitStatus(Protocol):
     def exit_status(self, fail_on: Severity | None) -> int: ...
 

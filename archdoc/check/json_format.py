@@ -1,4 +1,4 @@
-"""``archdoc check --format json``: one object for the whole run, as FORMAT.md gives it."""
+"""``archdoc check --format json``: one object for the whole run, as docs/format.md gives it."""
 
 from __future__ import annotations
 

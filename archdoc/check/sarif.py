@@ -35,7 +35,7 @@ def _location(path: str, line: int, column: int) -> dict[str, object]:
 
 
 def _rules() -> list[dict[str, object]]:
-    descriptors = []
+    descriptors: list[dict[str, object]] = []
     for rule in RULES.values():
         doc = rule.doc()
         properties: dict[str, object] = {"category": rule.category.value, "tags": [rule.category.value]}

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from archdoc.course.tasks import TASK_BY_ANSWER_FILE, Task
-from archdoc.errors import HandinError, SpecError
+from archdoc.errors import HandinError, InputProblem, SpecError
 from archdoc.files import write_atomically
 from archdoc.rules import Analysis, analyse
 from archdoc.specfile import load_spec
@@ -73,7 +73,8 @@ def write_handin(specs: list[Path], out: Path, base_url: str | None = None) -> l
         if task.answer_file in seen:
             raise HandinError(f"{spec} and {seen[task.answer_file]} both answer {task.answer_file}")
         seen[task.answer_file] = spec
-    analyses, problems = [], []
+    analyses: list[Analysis] = []
+    problems: list[InputProblem] = []
     for spec in specs:
         try:
             analyses.append(analyse(load_spec(spec)))

@@ -1,5 +1,5 @@
 """What each task of the course asks of a design (``archdoc grade``), and its starter spec
-(``archdoc new``). The requirements follow the course's project page (see docs/course.md):
+(``archdoc new``). The requirements follow the course's project page (docs/course.md):
 the kinds and counts each task asks for, and the spec mistakes the course lists.
 """
 

@@ -65,13 +65,15 @@ class Draft:
     # --- components -------------------------------------------------------------------
     @property
     def components(self) -> CommentedMap:
-        return self.data["components"]
+        components: CommentedMap = self.data["components"]
+        return components
 
     @property
     def links(self) -> CommentedSeq:
         if not self.data.get("links"):
             self.data["links"] = CommentedSeq()
-        return self.data["links"]
+        links: CommentedSeq = self.data["links"]
+        return links
 
     def new_id(self, base: str) -> str:
         """``base`` when it is free, else the next free number: web-01 -> web-02 (padding

@@ -14,6 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from archdoc.fix.editor import Draft, flow
 from archdoc.model import Topology
+from archdoc.model.components import Server
 from archdoc.model.kinds import Kind
 from archdoc.model.topology import ENCRYPTED_PROTOCOLS
 from archdoc.rules import RULES, Analysis, Rule
@@ -211,8 +212,9 @@ def fix_database_exposed(draft: Draft, analysis: Analysis) -> None:
                     draft.links.remove(link)
                 draft.done.append(f"clients no longer link to the database {database}")
         host = topology.host_of(database)
-        exposed_host = host and topology.components[host].public and not topology.is_protected(host)
-        if exposed_host and NoFirewall.id not in draft.wanted:  # else that fix gives every server its own
+        server = topology.components[host] if host else None
+        exposed = host is not None and isinstance(server, Server) and server.public and not topology.is_protected(host)
+        if exposed and host and NoFirewall.id not in draft.wanted:  # else that fix gives every server its own
             _firewall_for(draft, host)
 
 

@@ -186,6 +186,7 @@ def _bounds(graph: FlowGraph, p: Mapping[str, float], series: frozenset[str]) ->
             break
     first = {graph.unit_of(n) for c in graph.topology.clients for n in graph.successors.get(c, ())}
     last = {graph.unit_of(n) for n, after in graph.successors.items() if SINK in after}
-    cuts = [cut for cut in (first, last) if None not in cut and not cut & series]
-    upper = 1 - max((math.prod(1 - p.get(u, 1.0) for u in cut) for cut in cuts), default=0.0)
+    cuts = [{u for u in cut if u is not None} for cut in (first, last) if None not in cut]
+    all_down = [math.prod(1 - p.get(u, 1.0) for u in cut) for cut in cuts if not cut & series]
+    upper = 1 - max(all_down, default=0.0)
     return 1 - all_fail, upper, found

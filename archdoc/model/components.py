@@ -7,7 +7,7 @@ a component names exist, and are of a fitting kind, is checked in ``archdoc.spec
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -149,7 +149,7 @@ COMPONENT_MODELS: tuple[type[SpecModel], ...] = (
 )
 # kind -> its model, e.g. Kind.SERVER -> Server (each model's `kind` is a one-value Literal).
 MODEL_BY_KIND: dict[Kind, type[SpecModel]] = {
-    model.model_fields["kind"].annotation.__args__[0]: model for model in COMPONENT_MODELS  # type: ignore[union-attr]
+    get_args(model.model_fields["kind"].annotation)[0]: model for model in COMPONENT_MODELS
 }
 KINDS: tuple[Kind, ...] = tuple(Kind)
 

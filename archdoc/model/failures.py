@@ -49,7 +49,7 @@ Goal = tuple[str | None, str]
 
 
 def capability_goals(topology: Topology, capability: Capability) -> list[Goal]:
-    """Where each capability is fulfilled, as FORMAT.md defines them.
+    """Where each capability is fulfilled, as docs/format.md defines them.
 
     serve: an app_server is reached (a web_server, when the design has no app server);
     read: a database is reached over a link with access read or readwrite;
@@ -121,14 +121,15 @@ class FlowGraph:
     def reaches_sink(self, without_units: Collection[str] = ()) -> list[Node] | None:
         """A shortest source-to-sink path avoiding these units' components, or None."""
         parent: dict[Node, Node | None] = {SOURCE: None}
-        queue = deque([SOURCE])
+        queue: deque[Node] = deque([SOURCE])
         while queue:
             node = queue.popleft()
             if node == SINK:
-                path = []
-                while node is not None:
-                    path.append(node)
-                    node = parent[node]
+                path: list[Node] = []
+                step: Node | None = node
+                while step is not None:
+                    path.append(step)
+                    step = parent[step]
                 return path[::-1]
             for successor in self.successors.get(node, ()):
                 if successor not in parent and (not without_units or self.unit_of(successor) not in without_units):
@@ -232,7 +233,13 @@ class FailureAnalysis:
 
     def lost_if_failed(self, unit: str) -> tuple[Capability, ...]:
         """The capabilities that the failure of this unit alone stops."""
-        return tuple(c for c in self.capabilities if unit in self.stops[c].units)  # type: ignore[union-attr]
+        return tuple(c for c in self.capabilities if unit in self._stops_of(c).units)
+
+    def _stops_of(self, capability: Capability) -> Stops:
+        """What stops a capability the design has (``capabilities`` lists those)."""
+        stops = self.stops[capability]
+        assert stops is not None, f"the design cannot {capability.action} at all"
+        return stops
 
     def causes(self, unit: str, capability: Capability) -> tuple[str, ...]:
         """The components on a unit through which its failure stops a capability: those

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 
 class Kind(StrEnum):
-    """The kinds of the spec format, in the order FORMAT.md lists them. A StrEnum: a
+    """The kinds of the spec format, in the order docs/format.md lists them. A StrEnum: a
     kind equals its spec text (``Kind.SERVER == "server"``)."""
 
     CLIENT = "client"
@@ -156,5 +156,5 @@ DEFAULT_AVAILABILITY: dict[Kind, float] = {
 }
 
 # Groups of kinds that several parts of archdoc ask about.
-SERVING_KINDS = (Kind.APP_SERVER, Kind.WEB_SERVER)  # what "serve" reaches (FORMAT.md), app servers first
+SERVING_KINDS = (Kind.APP_SERVER, Kind.WEB_SERVER)  # what "serve" reaches (docs/format.md), app servers first
 TIER_KINDS = (Kind.WEB_SERVER, Kind.APP_SERVER, Kind.DATABASE)  # the tiers a server should not mix

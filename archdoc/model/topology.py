@@ -1,6 +1,6 @@
 """The topology: a validated spec as a frozen graph, with the queries rules ask of it.
 
-Terms follow FORMAT.md. A *link* is one (from, to) pair as the spec wrote it, where either
+Terms follow docs/format.md. A *link* is one (from, to) pair as the spec wrote it, where either
 end may be a cluster. A *flow* is a link at member level: a link to or from a cluster
 becomes one flow per member. Queries are computed once, on first use.
 """
@@ -162,7 +162,8 @@ class Topology:
     def _through_firewalls(self, component_id: str) -> list[str]:
         if self.kind(component_id) != Kind.FIREWALL:
             return [component_id]
-        seen, beyond, queue = {component_id}, [], deque([component_id])
+        seen, queue = {component_id}, deque([component_id])
+        beyond: list[str] = []
         while queue:
             for flow in self.flows_from.get(queue.popleft(), ()):
                 if flow.target in seen:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import diagrams
+import graphviz
 from diagrams import Cluster, Diagram, Edge, Node, setdiagram
-from graphviz import nohtml
 
 ICON_ROOT = (Path(diagrams.__file__).parent.parent / "resources").resolve()
 
@@ -54,7 +54,13 @@ def same_rank(box: Cluster, *node_ids: str) -> None:
     box.dot.body.append("\t{rank=same; " + "; ".join(f'"{node_id}"' for node_id in node_ids) + "}\n")
 
 
+def nohtml(text: str) -> str:
+    """Text Graphviz must never read as an HTML-like label (graphviz.nohtml marks it so)."""
+    return cast(str, graphviz.nohtml(text))
+
+
 def icon_class(dotted: str) -> type[Node]:
     """'onprem.network.Nginx' -> diagrams.onprem.network.Nginx."""
     module, _, cls = dotted.rpartition(".")
-    return getattr(importlib.import_module(f"diagrams.{module}"), cls)  # type: ignore[no-any-return]
+    icon: type[Node] = getattr(importlib.import_module(f"diagrams.{module}"), cls)
+    return icon

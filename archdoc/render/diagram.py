@@ -390,12 +390,11 @@ def page_image(png: bytes) -> bytes:
     RGB PNG it embeds nearly as is: a noticeably faster PDF)."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(png)) as image:
-        factor = -(-max(image.size) // PAGE_PIXELS)  # ceiling division
-        if factor == 1 and image.mode == "RGB":  # dot's own PNG will do: decoding it costs more than the PDF saves
+    with Image.open(io.BytesIO(png)) as drawn:
+        factor = -(-max(drawn.size) // PAGE_PIXELS)  # ceiling division
+        if factor == 1 and drawn.mode == "RGB":  # dot's own PNG will do: decoding it costs more than the PDF saves
             return png
-        if factor > 1:
-            image = image.reduce(factor)
+        image = drawn.reduce(factor) if factor > 1 else drawn
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
         buffer = io.BytesIO()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
@@ -23,7 +24,7 @@ class OutputFolderFetcher(URLFetcher):
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=5)
         self.folder = folder.resolve()
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:  # WeasyPrint's own result type
         if url.lower().startswith("file:"):
             path = Path(unquote(urlparse(url).path)).resolve()
             if not path.is_relative_to(self.folder):

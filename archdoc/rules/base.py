@@ -25,10 +25,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from archdoc.model import FailureAnalysis, Topology
+
+T = TypeVar("T")
 
 
 class Severity(str, Enum):
@@ -131,8 +132,16 @@ class Rule:
         )
 
 
-@cache
+_DOCS: dict[type[Rule], RuleDoc] = {}
+
+
 def _parse_doc(rule: type[Rule]) -> RuleDoc:
+    if rule not in _DOCS:
+        _DOCS[rule] = _read_doc(rule)
+    return _DOCS[rule]
+
+
+def _read_doc(rule: type[Rule]) -> RuleDoc:
     text = inspect.cleandoc(rule.__doc__ or "")
     parts = _SECTION.split(text)
     sections = {"summary": parts[0].strip()}
@@ -145,6 +154,6 @@ def _parse_doc(rule: type[Rule]) -> RuleDoc:
     return RuleDoc(**sections)
 
 
-def unique(items: Iterable[str]) -> Iterator[str]:
+def unique(items: Iterable[T]) -> Iterator[T]:
     """Items in first-seen order, each once."""
     yield from dict.fromkeys(items)

@@ -38,3 +38,32 @@ def describe_rule(rule: type[Rule]) -> str:
         "Good:",
         textwrap.indent(doc.good, "  "),
     ])
+
+
+def catalogue_markdown() -> str:
+    """docs/rules.md: the whole catalogue, generated from the registry (a test keeps the
+    committed file in step; ``archdoc rules --format markdown > docs/rules.md`` rewrites it)."""
+    lines = [
+        "# The rule catalogue",
+        "",
+        "Generated from archdoc's rule registry by `archdoc rules --format markdown`; do not edit by hand.",
+        "Each finding is one `(rule, component)` pair with a severity, a category, a message naming the parts",
+        "involved, why it matters and how to fix it. The ids are stable: reports, JSON, SARIF and tests use them.",
+        "",
+        "| id | severity | category | what it finds |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| [`{rule.id}`](#{rule.id}) | {rule.severity.value} | {rule.category.value} | {rule.doc().summary} |"
+              for rule in RULES.values()]
+    for rule in RULES.values():
+        doc = rule.doc()
+        lines += [
+            "", f"## {rule.id}", "",
+            f"**{rule.name}**: severity {rule.severity.value}, category {rule.category.value}.", "",
+            doc.summary, "",
+            f"**Why it matters.** {doc.why}", "",
+            f"**How to fix.** {doc.fix}", "",
+            "A spec that triggers it:", "", "```yaml", doc.bad, "```", "",
+            "The same design, fixed:", "", "```yaml", doc.good, "```",
+        ]
+    return "\n".join(lines) + "\n"

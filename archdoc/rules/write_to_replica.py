@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.model.components import Cluster
+from archdoc.model.components import Cluster, Database
 from archdoc.model.failures import WRITE_ACCESS
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity
 
@@ -60,8 +60,8 @@ class WriteToReplica(Rule):
                     continue
                 what = "active member" if target.mode == "active_passive" else "member"
                 into = f"cluster {link.target}, whose {what} {replicas[0]} is a read-only replica"
-            elif topology.is_replica(link.target):
-                into = f"{link.target}, a read-only replica of {target.replica_of}"  # type: ignore[union-attr]
+            elif isinstance(target, Database) and target.role == "replica":
+                into = f"{link.target}, a read-only replica of {target.replica_of}"
             else:
                 continue
             reported.add(link.source)

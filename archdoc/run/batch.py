@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from archdoc.errors import BatchError
 from archdoc.run.job import (
@@ -195,8 +197,9 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
         while pending or any(w.job for w in pool):
             for worker in pool:
                 if worker.job is None and pending:
-                    worker.give(pending.popleft())
-                    begin(worker.job)  # type: ignore[arg-type]
+                    taken = pending.popleft()
+                    worker.give(taken)
+                    begin(taken)
             ready = wait([w.conn for w in pool if w.job], timeout=POLL_SECONDS)
             for index, worker in enumerate(pool):
                 job = worker.job
@@ -246,6 +249,18 @@ def _lost(job: Job, why: str, status: str = FAILED, seconds: float = 0.0) -> Ren
 
 
 # --- a Dask cluster ---------------------------------------------------------------------
+def _probe_scheduler(address: str) -> None:
+    """Fail at once when nothing listens at a tcp:// address (Dask's client would retry
+    for its whole timeout before saying so)."""
+    parsed = urlsplit(address)
+    if parsed.scheme != "tcp" or not parsed.hostname or not parsed.port:
+        return
+    try:
+        socket.create_connection((parsed.hostname, parsed.port), timeout=5).close()
+    except OSError as error:
+        raise BatchError(f"no Dask scheduler answers at {address}: {error.strerror or error}") from None
+
+
 def render_on_dask(jobs: list[Job], settings: Settings, address: str, report: Progress) -> list[RenderResult]:
     """Send each spec to a Dask distributed cluster whose workers share the output folder.
 
@@ -256,6 +271,7 @@ def render_on_dask(jobs: list[Job], settings: Settings, address: str, report: Pr
         from dask.distributed import Client, as_completed
     except ImportError:
         raise BatchError("--scheduler needs the Dask extra: pip install 'archdoc[dask]'") from None
+    _probe_scheduler(address)
     try:
         client = Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError) as error:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import archdoc
 from archdoc import __version__
@@ -98,9 +99,9 @@ class RenderResult:
         return document
 
     @classmethod
-    def from_json(cls, document: dict[str, object]) -> RenderResult:
-        problems = tuple(InputProblem(**p) for p in document.get("problems", []))  # type: ignore[union-attr]
-        return cls(**{**document, "problems": problems})  # type: ignore[arg-type]
+    def from_json(cls, document: dict[str, Any]) -> RenderResult:
+        problems = tuple(InputProblem(**p) for p in document.get("problems", []))
+        return cls(**{**document, "problems": problems})
 
 
 @cache
@@ -138,9 +139,8 @@ def thumbnail(png: bytes, width: int = 360, height: int = 240) -> str:
 
     with Image.open(io.BytesIO(png)) as image:
         image.thumbnail((width, height))
-        image = image.convert("RGB")
         buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=80, optimize=True)
+        image.convert("RGB").save(buffer, "JPEG", quality=80, optimize=True)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -193,8 +193,8 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     """Load, analyse and render one spec; every failure becomes the result's status."""
     started = time.perf_counter()
 
-    def result(status: str, **details: object) -> RenderResult:
-        return RenderResult(job.path, job.folder, status, seconds=time.perf_counter() - started, **details)  # type: ignore[arg-type]
+    def result(status: str, **details: Any) -> RenderResult:
+        return RenderResult(job.path, job.folder, status, seconds=time.perf_counter() - started, **details)
 
     try:
         spec_bytes = Path(job.path).read_bytes()

@@ -20,7 +20,7 @@ def _reason(result: RenderResult) -> str:
 def format_table(results: Sequence[RenderResult], out_root: str) -> str:
     """One row per spec, then the reason of each spec that failed."""
     header = ("spec", "output", "high", "medium", "low", "status", "time")
-    rows = [header]
+    rows: list[tuple[str, ...]] = [header]
     for r in results:
         counts = [str(r.counts.get(s, "")) if r.counts else "-" for s in ("high", "medium", "low")]
         output = f"{out_root.rstrip('/')}/{r.folder}/" if r.status in (RENDERED, UNCHANGED) else "-"

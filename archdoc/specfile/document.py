@@ -78,8 +78,8 @@ class Header(SpecModel):
 class SpecDocument(Header):
     """An archdoc spec, version 1."""
 
-    components: dict[ComponentId, Component] = Field(description="Component id -> component.")  # type: ignore[assignment]
-    links: Annotated[list[LinkEntry], BeforeValidator(_none_as_empty)] = Field(  # type: ignore[assignment]
+    components: dict[ComponentId, Component] = Field(description="Component id -> component.")
+    links: Annotated[list[LinkEntry], BeforeValidator(_none_as_empty)] = Field(
         default_factory=list
     )
 

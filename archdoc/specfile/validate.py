@@ -27,20 +27,18 @@ from archdoc.model.components import (
     Firewall,
     Monitoring,
 )
+from archdoc.model.kinds import Kind
 from archdoc.model.topology import ENCRYPTED_PROTOCOLS, DnsRecord, Link, Topology
 from archdoc.specfile.document import DnsEntry, Header, LinkEntry
 from archdoc.specfile.messages import ID_RULE, did_you_mean, problems_from
 from archdoc.specfile.yaml_source import FieldPath, SourceMap
+from archdoc.wording import article
 
 _COMPONENT = TypeAdapter(Component)
 _ID = re.compile(ID_PATTERN)
 
 # Kinds a field may name. None: any kind.
-DNS_TARGET_KINDS = ("server", "load_balancer", "cluster")
-
-
-def article(word: str) -> str:
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+DNS_TARGET_KINDS = (Kind.SERVER, Kind.LOAD_BALANCER, Kind.CLUSTER)
 
 
 class _Checker:
@@ -51,7 +49,7 @@ class _Checker:
         self.source = source
         self.problems: list[InputProblem] = []
         self.components: dict[str, Component] = {}
-        self.kinds: dict[str, str] = {}  # every id the spec defines -> its kind ("" if unreadable)
+        self.kinds: dict[str, Kind | None] = {}  # every id the spec defines -> its kind (None if unreadable)
 
     def problem(self, path: FieldPath, message: str, prefer_key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, prefer_key))
@@ -71,13 +69,14 @@ class _Checker:
             path: FieldPath = ("components", component_id)
             kind = body.get("kind") if isinstance(body, dict) else None
             kind = kind if isinstance(kind, str) else None  # `kind: []` is pydantic's to report
-            self.kinds[component_id] = kind if kind in KINDS else ""
+            self.kinds[component_id] = Kind(kind) if kind in KINDS else None
             if not _ID.match(component_id):
                 self.problem(path, f"'{component_id}' is not a valid id: {ID_RULE}", prefer_key=True)
             try:
                 self.components[component_id] = _COMPONENT.validate_python(body)
             except ValidationError as error:
-                self.problems += problems_from(error, self.source, path, body, MODEL_BY_KIND.get(kind), KINDS)
+                model = MODEL_BY_KIND[Kind(kind)] if kind in KINDS else None
+                self.problems += problems_from(error, self.source, path, body, model, KINDS)
 
     def link_parts(self, raw_links: Any) -> list[tuple[int, LinkEntry]]:
         entries = []
@@ -89,7 +88,7 @@ class _Checker:
         return entries
 
     # --- references -----------------------------------------------------------------
-    def refer(self, path: FieldPath, ref: str, kinds: tuple[str, ...] | None, what: str) -> bool:
+    def refer(self, path: FieldPath, ref: str, kinds: tuple[Kind, ...] | None, what: str) -> bool:
         """Check that ``ref`` names a component of one of ``kinds``; True when it does."""
         if ref not in self.kinds:
             self.problem(path, f"unknown id '{ref}'{did_you_mean(ref, self.kinds)}")
@@ -105,7 +104,7 @@ class _Checker:
             path: FieldPath = ("components", component_id)
             host = getattr(component, "host", None)
             if host is not None:
-                self.refer(path + ("host",), host, ("server",), "a host must be a server")
+                self.refer(path + ("host",), host, (Kind.SERVER,), "a host must be a server")
             if isinstance(component, Database):
                 self.database(path, component)
             elif isinstance(component, Firewall):
@@ -115,7 +114,7 @@ class _Checker:
             elif isinstance(component, Monitoring):
                 for i, ref in enumerate(component.for_):
                     at = path + ("for", i)
-                    if self.kinds.get(ref) == "server":
+                    if self.kinds.get(ref) == Kind.SERVER:
                         self.problem(at, f"'{ref}' is a server: an agent watches a server by running "
                                      f"on it; write host: {ref}")
                     else:
@@ -140,19 +139,20 @@ class _Checker:
         if db.role == "primary" and db.replica_of is not None:
             self.problem(path + ("replica_of",), "only a replica copies another database; add 'role: replica'")
         if db.replica_of is not None:
-            self.refer(path + ("replica_of",), db.replica_of, ("database",), "replica_of must name a database")
+            self.refer(path + ("replica_of",), db.replica_of, (Kind.DATABASE,), "replica_of must name a database")
 
     def cluster(self, path: FieldPath, cluster: Cluster) -> None:
-        kinds = set()
+        kinds: set[Kind] = set()
         for i, member in enumerate(cluster.members):
             if cluster.members.index(member) != i:
                 self.problem(path + ("members", i), f"'{member}' is listed twice")
             elif self.refer(path + ("members", i), member, None, ""):
-                kinds.add(self.kinds[member])
-                if self.kinds[member] in ("cluster", "client", "certificate"):
-                    self.problem(path + ("members", i),
-                                 f"'{member}' is {article(self.kinds[member])}, which cannot be a cluster member")
-        kinds.discard("")
+                kind = self.kinds[member]
+                if kind is None:  # unreadable: its own problem says why
+                    continue
+                kinds.add(kind)
+                if kind in (Kind.CLUSTER, Kind.CLIENT, Kind.CERTIFICATE):
+                    self.problem(path + ("members", i), f"'{member}' is {article(kind)}, which cannot be a cluster member")
         if len(kinds) > 1:
             self.problem(path + ("members",), f"cluster members must be of one kind, not {', '.join(sorted(kinds))}")
 
@@ -225,7 +225,7 @@ class _Checker:
     def link_end(self, path: FieldPath, ref: str) -> bool:
         if not self.refer(path, ref, None, ""):
             return False
-        if self.kinds[ref] == "certificate":
+        if self.kinds[ref] == Kind.CERTIFICATE:
             self.problem(path, f"'{ref}' is a certificate; link to the component that holds it")
             return False
         return True
@@ -250,8 +250,8 @@ class _Checker:
     def is_database(self, component_id: str) -> bool:
         component = self.components.get(component_id)
         if isinstance(component, Cluster):
-            return self.kinds.get(component.members[0]) == "database"
-        return self.kinds.get(component_id) == "database"
+            return self.kinds.get(component.members[0]) == Kind.DATABASE
+        return self.kinds.get(component_id) == Kind.DATABASE
 
 
 def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:

@@ -71,9 +71,9 @@ def firewall_rules(topology: Topology, firewall_id: str) -> str:
     for (port, source), targets in crossing.items():
         grouped.setdefault((port, tuple(dict.fromkeys(targets))), []).append(source)
     allowed = []
-    for (port, targets), sources in sorted(grouped.items()):
+    for (port, reached), sources in sorted(grouped.items()):
         origin = f" from {names(topology, sources)}" if any(sources) else ""
-        allowed.append(f"{port}{origin} {'on ' if not any(sources) else ''}to {names(topology, targets)}")
+        allowed.append(f"{port}{origin} {'on ' if not any(sources) else ''}to {names(topology, reached)}")
     target = names(topology, protected) if protected else "the traffic that passes it"
     if not allowed:
         return f"{name(topology, firewall_id)} ({target}): no link enters; it can drop all inbound traffic."
