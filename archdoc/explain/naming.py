@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from archdoc.model import Topology
 from archdoc.model.components import Database
-from archdoc.model.kinds import Kind
 from archdoc.model.software import software_name
 from archdoc.wording import sentence_list
 
@@ -39,7 +38,7 @@ def described(topology: Topology, component_id: str) -> str:
 def described_short(topology: Topology, component_id: str) -> str:
     """'mysql-1 (MySQL primary database)': the name, with software and kind."""
     component = topology.components[component_id]
-    kind = Kind(component.kind).singular
+    kind = component.kind.singular
     if isinstance(component, Database):
         kind = f"{component.role} {kind}"
     software = software_name(component.software)

@@ -13,7 +13,7 @@ def design_topics(analysis: Analysis) -> Topics:
     topology = analysis.topology
     software: dict[Kind, set[str]] = {}
     for component in topology.components.values():
-        software.setdefault(Kind(component.kind), set()).add(software_key(component.software))
+        software.setdefault(component.kind, set()).add(software_key(component.software))
     return Topics(
         kinds=frozenset(software),
         software={kind: frozenset(names) for kind, names in software.items()},
