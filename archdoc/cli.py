@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -139,7 +140,7 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
     settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain)
-    planned = plan(paths)
+    planned = plan(paths, max_bytes)
     with click.progressbar(length=len(planned), label="Rendering", file=sys.stderr,
                            item_show_func=lambda item: item, show_pos=True, hidden=not sys.stderr.isatty()) as bar:
         try:
@@ -338,4 +339,8 @@ def schema() -> None:
 
 
 def main() -> None:
+    # Like other command-line tools, end quietly when the reader of the output goes away
+    # (`archdoc check specs/ | head`), rather than report a broken pipe as a bug.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli(prog_name="archdoc")

@@ -13,6 +13,7 @@ from typing import Protocol
 from archdoc.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, InputProblem, SpecError
 from archdoc.rules import Analysis, Severity, analyse
 from archdoc.specfile import DEFAULT_MAX_BYTES, find_specs, load_spec
+from archdoc.specfile.reading import display_name
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,12 @@ def findings_status(counts: Mapping[str, int], fail_on: Severity | None) -> int:
 
 
 def check_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SpecOutcome:
+    name = display_name(path)
     try:
         topology = load_spec(path, max_bytes)
     except SpecError as error:
-        return SpecOutcome(str(path), problems=error.problems)
-    return SpecOutcome(str(path), analysis=analyse(topology))
+        return SpecOutcome(name, problems=error.problems)
+    return SpecOutcome(name, analysis=analyse(topology))
 
 
 def check_paths(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> list[SpecOutcome]:

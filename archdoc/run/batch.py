@@ -37,7 +37,8 @@ from archdoc.run.job import (
     sweep_staging,
     unchanged_result,
 )
-from archdoc.specfile import find_specs
+from archdoc.specfile import DEFAULT_MAX_BYTES, find_specs
+from archdoc.specfile.reading import is_stdin, read_stdin
 
 SPECS_PER_WORKER = 20  # then the worker is replaced: its memory grows about 1 MiB a spec
 POLL_SECONDS = 0.05
@@ -57,10 +58,12 @@ class Plan:
         return len(self.jobs) + len(self.missing)
 
 
-def plan(paths: Iterable[str]) -> Plan:
-    """What a run over these paths will render, each spec with its output folder's name."""
+def plan(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
+    """What a run over these paths will render, each spec with its output folder's name.
+    A spec from standard input is read here, before any worker starts."""
     files, problems = find_specs(paths)
-    jobs = [Job(str(path), name) for path, name in zip(files, folder_names(files), strict=True)]
+    jobs = [Job(str(path), name, read_stdin(max_bytes) if is_stdin(path) else None)
+            for path, name in zip(files, folder_names(files), strict=True)]
     return Plan(jobs, [RenderResult(p.file, "", INPUT_ERROR, problems=(p,)) for p in problems])
 
 

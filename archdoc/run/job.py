@@ -34,7 +34,9 @@ from archdoc.rules.no_firewall import NoFirewall
 from archdoc.rules.no_https import NoHttps
 from archdoc.rules.no_monitoring import NoMonitoring
 from archdoc.rules.spof import Spof
-from archdoc.specfile import DEFAULT_MAX_BYTES, load_spec
+from archdoc.specfile import DEFAULT_MAX_BYTES, loads
+from archdoc.specfile.reading import STDIN, STDIN_FOLDER, display_name, is_stdin, read_spec_bytes
+from archdoc.specfile.yaml_source import decode_utf8
 
 FORMATS = ("png", "svg", "md", "html", "pdf", "json")
 DIRECTIONS = ("LR", "TB", "RL", "BT")
@@ -70,6 +72,15 @@ class Settings:
 class Job:
     path: str
     folder: str  # the output folder's name under the run's out_root
+    stdin: bytes | None = None  # the spec itself, when it came from standard input (read before the workers start)
+
+    def spec_bytes(self, max_bytes: int) -> bytes:
+        """The spec as given; raises SpecError (too large, not a regular file, unreadable)."""
+        if self.stdin is not None:
+            if len(self.stdin) > max_bytes:
+                return read_spec_bytes(STDIN, max_bytes)  # says why, as for a file
+            return self.stdin
+        return read_spec_bytes(self.path, max_bytes)
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,11 @@ class RenderResult:
     error: str | None = None
     seconds: float = 0.0
     thumbnail: str | None = None  # a small JPEG of the diagram, base64, for the index
+
+    @property
+    def name(self) -> str:
+        """How the spec is named to people: its path as given, '<stdin>' for standard input."""
+        return display_name(self.path)
 
     def exit_status(self, fail_on: Severity | None) -> int:
         if self.status == INPUT_ERROR:
@@ -120,7 +136,8 @@ def folder_names(paths: Sequence[Path]) -> list[str]:
     names: list[str] = []
     taken: set[str] = set()
     for path in paths:
-        base = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip(".-") or "spec"
+        stem = STDIN_FOLDER if is_stdin(path) else path.stem
+        base = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-") or "spec"
         name, number = base, 2
         while name.lower() in taken:
             name, number = f"{base}-{number}", number + 1
@@ -196,13 +213,12 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     def result(status: str, **details: Any) -> RenderResult:
         return RenderResult(job.path, job.folder, status, seconds=time.perf_counter() - started, **details)
 
+    name = display_name(job.path)
     try:
-        spec_bytes = Path(job.path).read_bytes()
-        topology = load_spec(Path(job.path), settings.max_bytes)
+        spec_bytes = job.spec_bytes(settings.max_bytes)
+        topology = loads(decode_utf8(spec_bytes, name), name)
     except SpecError as error:
         return result(INPUT_ERROR, problems=error.problems)
-    except OSError as error:
-        return result(INPUT_ERROR, problems=(InputProblem(job.path, 0, 0, "", f"cannot read: {error.strerror}"),))
     analysis = analyse(topology)
     summary = {"title": topology.title, "counts": analysis.counts()}
     staged = Path(tempfile.mkdtemp(dir=settings.out_root, prefix=staging_prefix(job.folder)))
@@ -243,8 +259,8 @@ def unchanged_result(job: Job, settings: Settings) -> RenderResult | None:
     folder = settings.out_root / job.folder
     try:
         entry = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
-        key = settings.key(Path(job.path).read_bytes())
-    except (OSError, ValueError):
+        key = settings.key(job.spec_bytes(settings.max_bytes))
+    except (OSError, ValueError, SpecError):
         return None
     if entry.get("key") != key or not all((folder / FILES[f]).exists() for f in settings.formats):
         return None

@@ -24,7 +24,7 @@ def format_table(results: Sequence[RenderResult], out_root: str) -> str:
     for r in results:
         counts = [str(r.counts.get(s, "")) if r.counts else "-" for s in ("high", "medium", "low")]
         output = f"{out_root.rstrip('/')}/{r.folder}/" if r.status in (RENDERED, UNCHANGED) else "-"
-        rows.append((r.path, output, *counts, r.status, f"{r.seconds:.1f} s" if r.seconds else "-"))
+        rows.append((r.name, output, *counts, r.status, f"{r.seconds:.1f} s" if r.seconds else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     numeric = {2, 3, 4, 6}
     lines = []
@@ -35,7 +35,7 @@ def format_table(results: Sequence[RenderResult], out_root: str) -> str:
     failures = [r for r in results if r.status not in (RENDERED, UNCHANGED)]
     if failures:
         lines.append("")
-        lines += [f"{r.path}: {r.status}: {_reason(r)}" for r in failures]
+        lines += [f"{r.name}: {r.status}: {_reason(r)}" for r in failures]
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from archdoc.errors import InputProblem
 from archdoc.model.topology import Topology
+from archdoc.specfile.reading import is_stdin
 from archdoc.specfile.validate import build_topology
 from archdoc.specfile.yaml_source import DEFAULT_MAX_BYTES, parse_yaml, read_source
 
@@ -26,7 +27,8 @@ def loads(text: str, name: str) -> Topology:
 
 
 def find_specs(paths: Iterable[str]) -> tuple[list[Path], list[InputProblem]]:
-    """The spec files named, and every ``*.yaml``/``*.yml`` below the folders named.
+    """The spec files named (``-``: standard input), and every ``*.yaml``/``*.yml`` below
+    the folders named.
 
     Files named directly are taken whatever their suffix; hidden folders (.git, .venv)
     are not searched; a path that does not exist, or a folder with no spec in it, is a
@@ -36,7 +38,9 @@ def find_specs(paths: Iterable[str]) -> tuple[list[Path], list[InputProblem]]:
     problems: list[InputProblem] = []
     for name in paths:
         path = Path(name)
-        if path.is_dir():
+        if is_stdin(name):
+            files.append(path)
+        elif path.is_dir():
             found = sorted(
                 p for p in path.rglob("*")
                 if p.suffix in SPEC_SUFFIXES and p.is_file() and not _hidden(p.relative_to(path))

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from archdoc.errors import InputProblem, SpecError
+from archdoc.specfile.reading import display_name, read_spec_bytes
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -249,22 +250,13 @@ def _position(mark: Any) -> Position:
 
 
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, Any], SourceMap]:
-    """Read and parse one spec file; raises SpecError with every problem found."""
-    return parse_yaml(read_text(path, max_bytes), str(path))
+    """Read and parse one spec file (or standard input, ``-``); raises SpecError with every problem found."""
+    return parse_yaml(read_text(path, max_bytes), display_name(path))
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """The text of a spec file, checked for size and encoding; raises SpecError."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        raw = path.read_bytes() if size <= max_bytes else b""
-    except OSError as error:
-        raise SpecError([InputProblem(name, 1, 1, "", f"cannot read the file: {error.strerror}")]) from None
-    if size > max_bytes:
-        raise SpecError([InputProblem(name, 1, 1, "", f"the file is {size:,} bytes, more than the "
-                                      f"{max_bytes:,} a spec may be (--max-bytes raises the limit)")])
-    return decode_utf8(raw, name)
+    """The text of a spec file (or standard input, ``-``), checked for size and encoding; raises SpecError."""
+    return decode_utf8(read_spec_bytes(path, max_bytes), display_name(path))
 
 
 def decode_utf8(raw: bytes, name: str) -> str:
