@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterable, Iterator
@@ -24,23 +25,48 @@ from archdoc.rules import Severity
 from archdoc.run.job import DIRECTIONS, FORMATS  # light: the renderers import diagrams and weasyprint lazily
 from archdoc.specfile import DEFAULT_MAX_BYTES
 
+# What must never reach a terminal from a spec or a file name: control characters (an
+# escape sequence can erase a line and print a fake result over it; a carriage return
+# overwrites it) and the bidirectional overrides that reorder what is shown.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def say(text: object, err: bool = False, nl: bool = True) -> None:
+    """Every line archdoc prints: what a terminal would act on becomes U+FFFD."""
+    click.echo(_TERMINAL_UNSAFE.sub("\ufffd", str(text)), err=err, nl=nl)
+
+
+def say_json(text: str) -> None:
+    """JSON for a terminal or a pipe: the same characters, escaped as JSON escapes them
+    (they only occur inside strings), so the data stays intact."""
+    click.echo(_TERMINAL_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+
 
 def echo_problems(problems: Iterable[object]) -> None:
     """Input problems go to stderr, one `FILE:LINE:COLUMN: field: what is wrong` a line."""
     for problem in problems:
-        click.echo(str(problem), err=True)
+        say(problem, err=True)
 
 
 @contextmanager
-def input_errors_exit() -> Iterator[None]:
-    """A spec error inside ends the command: its problems on stderr, exit status 2."""
-    from archdoc.errors import SpecError
+def input_errors_exit(timeout: float | None = None, what: str = "the work") -> Iterator[None]:
+    """A spec error inside ends the command: its problems on stderr, exit status 2; running
+    past ``timeout`` seconds ends it too, said as such, exit status 3."""
+    from archdoc.errors import SpecError, TimeLimitExceeded
+    from archdoc.limits import time_limit
 
     try:
-        yield
+        if timeout is None:
+            yield
+        else:
+            with time_limit(timeout, what):
+                yield
     except SpecError as error:
         echo_problems(error.problems)
         sys.exit(EXIT_INPUT_ERROR)
+    except TimeLimitExceeded as error:
+        say(f"archdoc: timeout: {error}", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
 
 
 # Options that several commands share, defined once.
@@ -48,6 +74,9 @@ fail_on_option = click.option(
     "--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
     callback=lambda ctx, param, value: Severity(value) if value else None,
     help="Exit with status 1 when a finding has this severity or a higher one.")
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
+    help="Seconds one spec may take; past that it is stopped and reported as a timeout (exit status 3).")
 max_bytes_option = click.option(
     "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
     help="The largest spec file to read, in bytes.")
@@ -68,8 +97,8 @@ class _Cli(click.Group):
         except Exception as error:
             if os.environ.get("ARCHDOC_DEBUG"):
                 raise
-            click.echo(f"archdoc: internal error: {type(error).__name__}: {error}", err=True)
-            click.echo("This is a bug in archdoc; run again with ARCHDOC_DEBUG=1 for the traceback.", err=True)
+            say(f"archdoc: internal error: {type(error).__name__}: {error}", err=True)
+            say("This is a bug in archdoc; run again with ARCHDOC_DEBUG=1 for the traceback.", err=True)
             ctx.exit(EXIT_INTERNAL_ERROR)
 
 
@@ -85,7 +114,9 @@ def cli() -> None:
               show_default=True, help="How to print the findings.")
 @fail_on_option
 @max_bytes_option
-def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, max_bytes: int) -> None:
+@timeout_option
+def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, max_bytes: int,
+          timeout: float) -> None:
     """Analyse specs (files, or folders of *.yaml) without rendering.
 
     Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
@@ -94,9 +125,13 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     from archdoc.check import check_paths, run_exit_status
     from archdoc.check.formats import format_run
 
-    outcomes = check_paths(paths, max_bytes)
+    outcomes = check_paths(paths, max_bytes, timeout)
     echo_problems(p for outcome in outcomes for p in outcome.problems)
-    click.echo(format_run(outcomes, output_format))
+    formatted = format_run(outcomes, output_format)
+    if output_format == "text":
+        say(formatted)
+    else:
+        say_json(formatted)
     sys.exit(run_exit_status(outcomes, fail_on))
 
 
@@ -142,15 +177,17 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain)
     planned = plan(paths, max_bytes)
     with click.progressbar(length=len(planned), label="Rendering", file=sys.stderr,
-                           item_show_func=lambda item: item, show_pos=True, hidden=not sys.stderr.isatty()) as bar:
+                           item_show_func=lambda item: _TERMINAL_UNSAFE.sub("\ufffd", item) if item else item,
+                           show_pos=True, hidden=not sys.stderr.isatty()) as bar:
         try:
             done = render_plan(planned, settings, workers=jobs or os.cpu_count() or 1, force=force,
                                scheduler=scheduler, progress=lambda result, current: bar.update(1, current))
-        except BatchError as error:
-            raise click.ClickException(str(error)) from None
+        except BatchError as error:  # the output folder or the scheduler cannot be used
+            say(f"archdoc: {error}", err=True)
+            sys.exit(EXIT_INPUT_ERROR)
     echo_problems(p for result in done.results for p in result.problems)
-    click.echo(format_table(done.results, output))
-    click.echo(f"\n{format_totals(done.results, done.seconds)}; index: {done.index}")
+    say(format_table(done.results, output))
+    say(f"\n{format_totals(done.results, done.seconds)}; index: {done.index}")
     sys.exit(run_exit_status(done.results, fail_on))
 
 
@@ -158,20 +195,22 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--fail", "fail", required=True, metavar="ID[,ID...]",
               help="Components or servers that fail together (a server takes what it hosts with it).")
-def whatif(spec: str, fail: str) -> None:
+@max_bytes_option
+@timeout_option
+def whatif(spec: str, fail: str, max_bytes: int, timeout: float) -> None:
     """Say what the clients keep and lose when the given parts fail together."""
     from pathlib import Path
 
     from archdoc.explain.scenarios import UnknownIds, whatif_sentence
     from archdoc.specfile import load_spec
 
-    with input_errors_exit():
-        topology = load_spec(Path(spec))
+    failed = [i.strip() for i in fail.split(",") if i.strip()]
     try:
-        click.echo(whatif_sentence(topology, [i.strip() for i in fail.split(",") if i.strip()]))
+        with input_errors_exit(timeout, "answering"):
+            say(whatif_sentence(load_spec(Path(spec), max_bytes), failed))
     except UnknownIds as error:
         for message in error.messages:
-            click.echo(f"archdoc: {message} in --fail", err=True)
+            say(f"archdoc: {message} in --fail", err=True)
         sys.exit(EXIT_INPUT_ERROR)
 
 
@@ -182,7 +221,8 @@ def whatif(spec: str, fail: str) -> None:
 @click.option("--only", multiple=True, metavar="RULE",
               help="Apply only the fix for this rule (repeatable); 'archdoc rules' lists them.")
 @max_bytes_option
-def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) -> None:
+@timeout_option
+def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int, timeout: float) -> None:
     """Write a spec that resolves the findings archdoc can fix, keeping ids, order and comments."""
     from pathlib import Path
 
@@ -191,25 +231,25 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) ->
 
     unknown = unknown_fixes(only)
     for message in unknown:
-        click.echo(f"archdoc: {message}", err=True)
+        say(f"archdoc: {message}", err=True)
     if unknown:
         sys.exit(EXIT_INPUT_ERROR)
-    with input_errors_exit():
+    with input_errors_exit(timeout, "fixing it"):
         fixed = fix_file(Path(spec), only, max_bytes)
     if output:
         try:
             write_atomically(Path(output), fixed.text)
         except OSError as error:
-            click.echo(f"archdoc: cannot write {output}: {error.strerror}", err=True)
+            say(f"archdoc: cannot write {output}: {error.strerror}", err=True)
             sys.exit(EXIT_INPUT_ERROR)
     else:
-        click.echo(fixed.text, nl=False)
+        say(fixed.text, nl=False)
     for line in fixed.done:
-        click.echo(f"fixed: {line}", err=True)
+        say(f"fixed: {line}", err=True)
     for finding in fixed.after.findings:
-        click.echo(f"left: {finding.rule} {finding.component}", err=True)
+        say(f"left: {finding.rule} {finding.component}", err=True)
     if fixed.introduced:
-        click.echo("archdoc: internal error: the fixed spec has findings the original did not: "
+        say("archdoc: internal error: the fixed spec has findings the original did not: "
                    + ", ".join(f"{rule} {component}" for rule, component in fixed.introduced), err=True)
         sys.exit(EXIT_INTERNAL_ERROR)
 
@@ -219,19 +259,20 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) ->
 @click.argument("after", type=click.Path(dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @max_bytes_option
-def diff(before: str, after: str, output_format: str, max_bytes: int) -> None:
+@timeout_option
+def diff(before: str, after: str, output_format: str, max_bytes: int, timeout: float) -> None:
     """Compare two designs: components, links, findings and availability."""
     from pathlib import Path
 
     from archdoc.compare import compare_files
 
-    with input_errors_exit():  # both specs' problems are reported
+    with input_errors_exit(timeout, "comparing them"):  # both specs' problems are reported
         comparison = compare_files(Path(before), Path(after), max_bytes)
     if output_format == "json":
-        click.echo(json.dumps({"before": before, "after": after, **comparison.to_dict()}, indent=2,
-                              ensure_ascii=False))
+        say_json(json.dumps({"before": before, "after": after, **comparison.to_dict()}, indent=2,
+                            ensure_ascii=False))
     else:
-        click.echo(comparison.text(before, after), nl=False)
+        say(comparison.text(before, after), nl=False)
 
 
 @cli.command()
@@ -247,34 +288,35 @@ def new(task: str, output: str | None) -> None:
 
     text = TASKS[task].starter()
     if output is None:
-        click.echo(text, nl=False)
+        say(text, nl=False)
         return
     if Path(output).exists():
-        click.echo(f"archdoc: {output} exists; archdoc new never overwrites a spec", err=True)
+        say(f"archdoc: {output} exists; archdoc new never overwrites a spec", err=True)
         sys.exit(EXIT_INPUT_ERROR)
     write_atomically(Path(output), text)
-    click.echo(f"wrote {output}: edit it, then run archdoc grade {output} --task {task}", err=True)
+    say(f"wrote {output}: edit it, then run archdoc grade {output} --task {task}", err=True)
 
 
 @cli.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
 @task_option("The course task to grade against.")
 @max_bytes_option
-def grade(spec: str, task: str, max_bytes: int) -> None:
+@timeout_option
+def grade(spec: str, task: str, max_bytes: int, timeout: float) -> None:
     """Check a design against a task's requirements: exit 0 when it meets them, 1 when not."""
     from pathlib import Path
 
     from archdoc.course.tasks import TASKS, grade_file
 
     chosen = TASKS[task]
-    with input_errors_exit():
+    with input_errors_exit(timeout, "grading it"):
         problems = grade_file(Path(spec), chosen, max_bytes)
     if not problems:
-        click.echo(f"{spec}: meets {task} ({chosen.title})")
+        say(f"{spec}: meets {task} ({chosen.title})")
         sys.exit(EXIT_OK)
-    click.echo(f"{spec}: does not meet {task} ({chosen.title}) yet:")
+    say(f"{spec}: does not meet {task} ({chosen.title}) yet:")
     for problem in problems:
-        click.echo(f"  {problem}")
+        say(f"  {problem}")
     sys.exit(EXIT_FINDINGS)
 
 
@@ -284,7 +326,10 @@ def grade(spec: str, task: str, max_bytes: int) -> None:
 @click.option("--course", type=click.Choice(COURSES), default=COURSES[0], show_default=True)
 @click.option("--image-base-url", default=None, metavar="URL",
               help="Where the images folder will be served from; the answer files then hold full addresses.")
-def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str | None) -> None:
+@max_bytes_option
+@timeout_option
+def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str | None, max_bytes: int,
+           timeout: float) -> None:
     """Write the hand-in folder: answer files named as the course requires, diagrams,
     one explanation per task and a README.md."""
     from pathlib import Path
@@ -293,18 +338,18 @@ def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str
     from archdoc.errors import HandinError
 
     try:
-        with input_errors_exit():
-            handed_in = write_handin([Path(s) for s in specs], Path(output), image_base_url)
+        with input_errors_exit(timeout * len(specs), "writing the hand-in"):
+            handed_in = write_handin([Path(s) for s in specs], Path(output), image_base_url, max_bytes)
     except HandinError as error:
-        click.echo(f"archdoc: {error}", err=True)
+        say(f"archdoc: {error}", err=True)
         sys.exit(EXIT_INPUT_ERROR)
     incomplete = False
     for item in handed_in:
-        click.echo(f"{output}/{item.task.answer_file}  <- {item.spec}")
+        say(f"{output}/{item.task.answer_file}  <- {item.spec}")
         for problem in item.problems:
             incomplete = True
-            click.echo(f"  {item.task.key}: {problem}", err=True)
-    click.echo(f"{output}/README.md")
+            say(f"  {item.task.key}: {problem}", err=True)
+    say(f"{output}/README.md")
     sys.exit(EXIT_FINDINGS if incomplete else EXIT_OK)
 
 
@@ -319,13 +364,13 @@ def rules(rule_id: str | None, output_format: str) -> None:
     from archdoc.specfile.messages import did_you_mean
 
     if output_format == "markdown":
-        click.echo(catalogue_markdown(), nl=False)
+        say(catalogue_markdown(), nl=False)
     elif rule_id is None:
-        click.echo(describe_catalogue())
+        say(describe_catalogue())
     elif rule_id in RULES:
-        click.echo(describe_rule(RULES[rule_id]))
+        say(describe_rule(RULES[rule_id]))
     else:
-        click.echo(f"archdoc: no rule '{rule_id}'{did_you_mean(rule_id, RULES)}; "
+        say(f"archdoc: no rule '{rule_id}'{did_you_mean(rule_id, RULES)}; "
                    "'archdoc rules' lists them", err=True)
         sys.exit(EXIT_INPUT_ERROR)
 
@@ -335,7 +380,7 @@ def schema() -> None:
     """Print the JSON Schema of the spec format, for editors' YAML plug-ins."""
     from archdoc.specfile.document import spec_json_schema
 
-    click.echo(json.dumps(spec_json_schema(), indent=2))
+    say(json.dumps(spec_json_schema(), indent=2))
 
 
 def main() -> None:

@@ -42,12 +42,31 @@ class InputProblem:
         }
 
 
+MAX_PROBLEMS = 50  # a spec's problems shown; past them, one line says how many more
+
+
 class SpecError(Exception):
-    """A spec cannot be used; carries every problem found in it, sorted by position."""
+    """A spec cannot be used; carries its problems, sorted by position: the first
+    MAX_PROBLEMS, then one that says how many more (a file with thousands of errors is
+    not a spec to read them all from)."""
 
     def __init__(self, problems: list[InputProblem]) -> None:
-        self.problems = tuple(sorted(set(problems)))
+        ordered = sorted(set(problems))
+        if len(ordered) > MAX_PROBLEMS:
+            more = len(ordered) - MAX_PROBLEMS
+            ordered = ordered[:MAX_PROBLEMS] + [InputProblem(ordered[0].file, 0, 0, "",
+                                                             f"and {more:,} more problems; fix these first")]
+        self.problems = tuple(ordered)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NotASpec(SpecError):
+    """A YAML file that is no archdoc spec (its top level has no ``archdoc`` key): said in
+    one line, quoting nothing of it. A folder scan skips such files."""
+
+
+class TimeLimitExceeded(Exception):
+    """A spec took longer than its time limit (--timeout) to check, fix or compare."""
 
 
 class RenderError(Exception):

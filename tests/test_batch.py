@@ -127,7 +127,7 @@ def test_the_dask_scheduler_renders_the_same(tmp_path: Path) -> None:
 def test_no_scheduler_at_that_address_is_a_clear_error(tmp_path: Path) -> None:
     pytest.importorskip("dask.distributed")
     result = run("render", str(EXAMPLES[0]), "-o", str(tmp_path), "--scheduler", "tcp://127.0.0.1:9")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an option that cannot be used, not a finding
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in result.stderr
 
 
@@ -135,6 +135,6 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = run("render", str(EXAMPLES[0]), "-o", str(blocker / "out"))
-    assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: cannot write to {blocker / 'out'}: ")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"archdoc: cannot write to {blocker / 'out'}: ")
     assert "bug" not in result.stderr

@@ -135,7 +135,7 @@ def test_a_failed_spec_leaves_the_previous_outputs_intact(tmp_path: Path) -> Non
     spec.write_text("archdoc: 1\ntitle: [broken\n")
     assert run("render", str(spec), "-o", str(out), "--formats", "md,json").exit_code == 2
     assert {p.name: p.read_bytes() for p in (out / "design").iterdir()} == before
-    assert sorted(p.name for p in out.iterdir()) == ["design", "index.html"]  # no temporary folder left behind
+    assert sorted(p.name for p in out.iterdir()) == [".archdoc.lock", "design", "index.html"]  # nothing temporary left
 
 
 def test_specs_with_the_same_stem_get_folders_of_their_own(tmp_path: Path) -> None:
@@ -144,7 +144,7 @@ def test_specs_with_the_same_stem_get_folders_of_their_own(tmp_path: Path) -> No
         (tmp_path / folder / "design.yaml").write_text((SPECS / "0-simple_web_stack.yaml").read_text())
     out = tmp_path / "out"
     assert run("render", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--formats", "json").exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["design", "design-2", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".archdoc.lock", "design", "design-2", "index.html"]
 
 
 def test_the_pdf_fetcher_loads_only_data_and_the_output_folder(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ PACKAGE = ROOT / "archdoc"
 
 # From the bottom up: a module may import from its own layer or those below, never above.
 LAYERS = (
-    ("archdoc", "archdoc.errors", "archdoc.wording", "archdoc.files"),
+    ("archdoc", "archdoc.errors", "archdoc.wording", "archdoc.files", "archdoc.limits"),
     ("archdoc.model",),
     ("archdoc.specfile",),
     ("archdoc.rules",),

@@ -184,7 +184,7 @@ def test_a_worker_killed_mid_render_leaves_the_previous_outputs(tmp_path: Path, 
     result = run("render", str(spec), "-o", str(out), "--timeout", "2")
     assert result.exit_code == 3 and "timeout" in result.stdout
     assert {p.name: p.read_bytes() for p in (out / "design").iterdir()} == before
-    assert sorted(p.name for p in out.iterdir()) == ["design", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".archdoc.lock", "design", "index.html"]
 
 
 @pytest.mark.timing
@@ -199,11 +199,11 @@ def test_a_killed_run_leaves_nothing_half_written(tmp_path: Path, dot_that_hangs
     process.wait()
     time.sleep(1)  # the worker dies with its parent
     assert not (out / "slow").exists()  # never a half-written output folder
-    leftovers = [p.name for p in out.iterdir()]
+    leftovers = [p.name for p in out.iterdir() if p.name != ".archdoc.lock"]
     assert all(name.startswith(".slow.new-") for name in leftovers)
     (tmp_path / "small.yaml").write_text((SPECS / "0-simple_web_stack.yaml").read_text())
     assert run("render", str(tmp_path / "small.yaml"), "-o", str(out)).exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "small"]  # the next run swept them
+    assert sorted(p.name for p in out.iterdir()) == [".archdoc.lock", "index.html", "small"]  # the next run swept them
 
 
 def test_output_folder_names_are_safe_and_distinct() -> None:

@@ -10,23 +10,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from archdoc.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK, InputProblem, SpecError
+from archdoc.errors import (
+    EXIT_FINDINGS,
+    EXIT_INPUT_ERROR,
+    EXIT_INTERNAL_ERROR,
+    EXIT_OK,
+    InputProblem,
+    SpecError,
+    TimeLimitExceeded,
+)
+from archdoc.limits import time_limit
 from archdoc.rules import Analysis, Severity, analyse
 from archdoc.specfile import DEFAULT_MAX_BYTES, find_specs, load_spec
 from archdoc.specfile.reading import display_name
 
+DEFAULT_TIMEOUT = 60.0  # seconds one spec may take, as for render
+
 
 @dataclass(frozen=True)
 class SpecOutcome:
-    """What became of one spec: its analysis, or the problems that stopped it."""
+    """What became of one spec: its analysis, the problems that stopped it, the time limit
+    it ran past, or why a folder scan skipped it."""
 
     path: str
     analysis: Analysis | None = None
     problems: tuple[InputProblem, ...] = ()
+    timeout: str | None = None
+    skipped: str | None = None
 
     def exit_status(self, fail_on: Severity | None) -> int:
         if self.problems:
             return EXIT_INPUT_ERROR
+        if self.timeout:
+            return EXIT_INTERNAL_ERROR
+        if self.skipped:
+            return EXIT_OK
         assert self.analysis is not None
         if self.analysis.crashes:
             return EXIT_INTERNAL_ERROR
@@ -40,19 +58,23 @@ def findings_status(counts: Mapping[str, int], fail_on: Severity | None) -> int:
     return EXIT_OK
 
 
-def check_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SpecOutcome:
+def check_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT) -> SpecOutcome:
     name = display_name(path)
     try:
-        topology = load_spec(path, max_bytes)
+        with time_limit(timeout, "checking it"):
+            return SpecOutcome(name, analysis=analyse(load_spec(path, max_bytes)))
     except SpecError as error:
         return SpecOutcome(name, problems=error.problems)
-    return SpecOutcome(name, analysis=analyse(topology))
+    except TimeLimitExceeded as error:
+        return SpecOutcome(name, timeout=str(error))
 
 
-def check_paths(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> list[SpecOutcome]:
-    files, problems = find_specs(paths)
-    outcomes = [SpecOutcome(p.file, problems=(p,)) for p in problems]
-    return outcomes + [check_spec(path, max_bytes) for path in files]
+def check_paths(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES,
+                timeout: float = DEFAULT_TIMEOUT) -> list[SpecOutcome]:
+    found = find_specs(paths, max_bytes)
+    outcomes = [SpecOutcome(p.file, problems=(p,)) for p in found.problems]
+    outcomes += [SpecOutcome(path, skipped=why) for path, why in found.skipped]
+    return outcomes + [check_spec(path, max_bytes, timeout) for path in found.files]
 
 
 class HasExitStatus(Protocol):

@@ -17,9 +17,14 @@ def outcome_to_dict(outcome: SpecOutcome) -> dict[str, object]:
         "errors": [p.to_dict() for p in outcome.problems],
         **(analysis.to_dict() if analysis else {"title": None, "counts": {}, "findings": [], "scenarios": [], "availability": []}),
         "internal_errors": [str(c) for c in analysis.crashes] if analysis else [],
+        "timeout": outcome.timeout,
     }
 
 
 def format_run(outcomes: Sequence[SpecOutcome]) -> str:
-    document = {"archdoc": __version__, "specs": [outcome_to_dict(o) for o in outcomes]}
+    document = {
+        "archdoc": __version__,
+        "specs": [outcome_to_dict(o) for o in outcomes if not o.skipped],
+        "skipped": [{"path": o.path, "reason": o.skipped} for o in outcomes if o.skipped],
+    }
     return json.dumps(document, indent=2, ensure_ascii=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from archdoc import __version__
 from archdoc.check import SpecOutcome
@@ -23,8 +24,10 @@ SECURITY_SEVERITY = {Severity.HIGH: "8.0", Severity.MEDIUM: "5.0", Severity.LOW:
 
 
 def artifact_uri(path: str) -> str:
+    """A URI reference for the spec: relative paths stay relative, every character that
+    is not allowed in a URI (a space, '#', '%', '?') is percent-encoded."""
     candidate = Path(path)
-    return candidate.as_uri() if candidate.is_absolute() else candidate.as_posix()
+    return candidate.as_uri() if candidate.is_absolute() else quote(candidate.as_posix(), safe="/")
 
 
 def _location(path: str, line: int, column: int) -> dict[str, object]:
@@ -70,6 +73,8 @@ def format_run(outcomes: Sequence[SpecOutcome]) -> str:
     notifications: list[dict[str, object]] = []
     for outcome in outcomes:
         notifications += [_notification(p) for p in outcome.problems]
+        if outcome.timeout:
+            notifications.append({"level": "error", "message": {"text": f"{outcome.path}: {outcome.timeout}"}})
         if outcome.analysis is None:
             continue
         topology = outcome.analysis.topology

@@ -58,14 +58,21 @@ def format_outcome(outcome: SpecOutcome) -> str:
 
 def format_summary(outcomes: Sequence[SpecOutcome]) -> str:
     checked = [o.analysis for o in outcomes if o.analysis]
-    failed = len(outcomes) - len(checked)
+    failed = sum(1 for o in outcomes if o.problems)
+    timeouts = sum(1 for o in outcomes if o.timeout)
+    skipped = sum(1 for o in outcomes if o.skipped)
     totals = {s.value: sum(a.counts()[s.value] for a in checked) for s in Severity}
     text = f"{plural(len(checked), 'spec')} checked: {count_phrase(totals)}"
     if failed:
         text += f"; {failed} with input errors"
+    if timeouts:
+        text += f"; {timeouts} stopped at the time limit"
+    if skipped:
+        text += f"; {plural(skipped, 'file')} skipped (not specs, or symbolic links)"
     return text
 
 
 def format_run(outcomes: Sequence[SpecOutcome]) -> str:
-    """Every spec's findings, then a summary line for the run."""
-    return "\n\n".join([*(format_outcome(o) for o in outcomes if o.analysis), format_summary(outcomes)])
+    """Every spec's findings, the specs stopped at the time limit, then a summary line for the run."""
+    stopped = [f"{o.path}: timeout: {o.timeout}" for o in outcomes if o.timeout]
+    return "\n\n".join([*(format_outcome(o) for o in outcomes if o.analysis), *stopped, format_summary(outcomes)])

@@ -7,6 +7,7 @@ and one README.md for the folder.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ from archdoc.course.tasks import TASK_BY_ANSWER_FILE, Task
 from archdoc.errors import HandinError, InputProblem, SpecError
 from archdoc.files import write_atomically
 from archdoc.rules import Analysis, analyse
-from archdoc.specfile import load_spec
+from archdoc.specfile import DEFAULT_MAX_BYTES, load_spec
+from archdoc.specfile.messages import quoted
 
 # Addresses of pages that show an image rather than being one: the course's reviewers
 # open the link and must see the picture.
@@ -36,7 +38,16 @@ class HandedIn:
     problems: list[str]  # what keeps the design from meeting its task
 
 
+# What an address may hold as it is (RFC 3986's unreserved and reserved characters, and
+# '%' for encoded ones): anything else (a space, a bracket, a quote, a line break) could
+# end the Markdown link it is written into and add text of its own.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+")
+
+
 def check_image_base_url(url: str) -> None:
+    if not _URL_CHARACTERS.fullmatch(url) or "(" in url or ")" in url:
+        raise HandinError(f"--image-base-url {quoted(url)} holds characters an address cannot hold as they are "
+                          f"(spaces, brackets, quotes): percent-encode them")
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise HandinError(f"--image-base-url {url!r} is not an http(s) address")
@@ -58,7 +69,8 @@ def image_address(task: Task, base_url: str | None) -> str:
     return f"{base_url.rstrip('/')}/{relative}" if base_url else relative
 
 
-def write_handin(specs: list[Path], out: Path, base_url: str | None = None) -> list[HandedIn]:
+def write_handin(specs: list[Path], out: Path, base_url: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> list[HandedIn]:
     """Write the hand-in folder; raises HandinError or SpecError (every spec's problems)
     before anything is written."""
     from archdoc.explain import build_report
@@ -77,13 +89,17 @@ def write_handin(specs: list[Path], out: Path, base_url: str | None = None) -> l
     problems: list[InputProblem] = []
     for spec in specs:
         try:
-            analyses.append(analyse(load_spec(spec)))
+            analyses.append(analyse(load_spec(spec, max_bytes)))
         except SpecError as error:
             problems.extend(error.problems)
     if problems:
         raise SpecError(problems)
 
-    (out / "images").mkdir(parents=True, exist_ok=True)
+    images = out / "images"
+    if images.is_symlink() or (images.exists() and not images.is_dir()):
+        raise HandinError(f"{images} is not a folder of its own (a symbolic link or a file): archdoc writes the "
+                          f"diagrams only into a real folder inside the hand-in")
+    images.mkdir(parents=True, exist_ok=True)
     handed_in = []
     for spec, task, analysis in sorted(zip(specs, tasks, analyses, strict=True), key=lambda t: t[1].key):
         with tempfile.TemporaryDirectory() as drawing:

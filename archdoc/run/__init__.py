@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from archdoc.errors import BatchError
+from archdoc.files import FolderLocked, locked_folder
 from archdoc.run.batch import Plan, plan, render_all
-from archdoc.run.index import write_index
+from archdoc.run.index import check_index_is_ours, write_index
 from archdoc.run.job import RenderResult, Settings
 
 
@@ -31,13 +33,20 @@ def render_plan(planned: Plan, settings: Settings, workers: int, force: bool = F
     started = time.perf_counter()
     in_hand: list[str] = []
     report = progress or (lambda result, current: None)
-    results = render_all(
-        planned.jobs, planned.missing, settings, workers=workers, force=force, scheduler=scheduler,
-        progress=lambda result: report(result, in_hand[-1] if in_hand else result.path),
-        started=lambda job: in_hand.append(job.path),
-    )
-    seconds = time.perf_counter() - started
-    return Run(results, seconds, write_index(results, settings.out_root, seconds))
+    try:
+        with locked_folder(settings.out_root):
+            check_index_is_ours(settings.out_root)
+            results = render_all(
+                planned.jobs, planned.missing, settings, workers=workers, force=force, scheduler=scheduler,
+                progress=lambda result: report(result, in_hand[-1] if in_hand else result.path),
+                started=lambda job: in_hand.append(job.path),
+            )
+            seconds = time.perf_counter() - started
+            return Run(results, seconds, write_index(results, settings.out_root, seconds))
+    except FolderLocked as error:
+        raise BatchError(str(error)) from None
+    except OSError as error:
+        raise BatchError(f"cannot write to {settings.out_root}: {error.strerror}") from None
 
 
 __all__ = ["Plan", "Run", "Settings", "plan", "render_plan"]

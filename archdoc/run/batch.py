@@ -24,21 +24,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from archdoc.errors import BatchError
+from archdoc.errors import BatchError, InputProblem
+from archdoc.files import FolderNotOurs
 from archdoc.run.job import (
     FAILED,
     INPUT_ERROR,
+    SKIPPED,
     TIMEOUT,
     Job,
     RenderResult,
     Settings,
     folder_names,
+    foreign_folder,
     render_spec,
     sweep_staging,
     unchanged_result,
 )
 from archdoc.specfile import DEFAULT_MAX_BYTES, find_specs
-from archdoc.specfile.reading import is_stdin, read_stdin
+from archdoc.specfile.reading import display_name, is_stdin, read_stdin
 
 SPECS_PER_WORKER = 20  # then the worker is replaced: its memory grows about 1 MiB a spec
 POLL_SECONDS = 0.05
@@ -61,10 +64,12 @@ class Plan:
 def plan(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
     """What a run over these paths will render, each spec with its output folder's name.
     A spec from standard input is read here, before any worker starts."""
-    files, problems = find_specs(paths)
+    found = find_specs(paths, max_bytes)
     jobs = [Job(str(path), name, read_stdin(max_bytes) if is_stdin(path) else None)
-            for path, name in zip(files, folder_names(files), strict=True)]
-    return Plan(jobs, [RenderResult(p.file, "", INPUT_ERROR, problems=(p,)) for p in problems])
+            for path, name in zip(found.files, folder_names(found.files), strict=True)]
+    missing = [RenderResult(p.file, "", INPUT_ERROR, problems=(p,)) for p in found.problems]
+    skipped = [RenderResult(path, "", SKIPPED, error=why) for path, why in found.skipped]
+    return Plan(jobs, missing + skipped)
 
 
 def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings, workers: int = 1,
@@ -78,13 +83,16 @@ def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings,
     results = list(missing)
     for result in results:
         report(result)
-    try:
-        settings.out_root.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise BatchError(f"cannot write to {settings.out_root}: {error.strerror}") from None
-    sweep_staging(settings.out_root)  # what a run that was killed left half-written (one run per folder)
+    sweep_staging(settings.out_root)  # what a killed run left half-written (the caller holds the folder's lock)
     todo = []
     for job in jobs:
+        foreign = foreign_folder(settings.out_root, job.folder)
+        if foreign is not None:  # a user's folder by that name: never replaced
+            refused = RenderResult(job.path, job.folder, INPUT_ERROR,
+                                   problems=(InputProblem(display_name(job.path), 0, 0, "", str(FolderNotOurs(foreign))),))
+            results.append(refused)
+            report(refused)
+            continue
         cached = None if force else unchanged_result(job, settings)
         if cached is None:
             todo.append(job)
@@ -214,7 +222,7 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
                         result = worker.conn.recv()
                     except (EOFError, OSError):  # it died: out of memory, a crash in a library
                         worker.kill()
-                        result = _lost(job, f"the worker rendering it died (exit code {worker.process.exitcode})")
+                        result = _lost(job, _death(worker.process.exitcode, settings.memory_mib))
                         replace = True
                 elif time.monotonic() - worker.started > settings.timeout:
                     worker.kill()
@@ -238,6 +246,17 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
         for worker in pool:
             worker.stop()
     return results
+
+
+def _death(exit_code: int | None, memory_mib: int) -> str:
+    """Why a worker died, as far as its exit tells: under the memory limit, an allocation
+    that fails aborts (SIGABRT) or is killed (SIGKILL) more often than anything else."""
+    if exit_code in (-signal.SIGABRT, -signal.SIGKILL):
+        return (f"rendering ran out of memory (the limit is {memory_mib} MiB; --memory raises it): its worker "
+                f"was ended by {signal.Signals(-exit_code).name}")
+    if exit_code is not None and exit_code < 0:
+        return f"the worker rendering it died of {signal.Signals(-exit_code).name} (a crash in a library)"
+    return f"the worker rendering it died (exit status {exit_code})"
 
 
 def _spec_size(job: Job) -> int:

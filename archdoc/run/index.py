@@ -9,9 +9,10 @@ from pathlib import Path
 
 import jinja2
 
+from archdoc.errors import BatchError
 from archdoc.files import write_atomically
 from archdoc.render.text import printable_value
-from archdoc.run.job import RENDERED, UNCHANGED, RenderResult
+from archdoc.run.job import RENDERED, SKIPPED, UNCHANGED, RenderResult
 from archdoc.run.summary import format_totals
 
 _ENV = jinja2.Environment(
@@ -33,6 +34,22 @@ class _Card:
         return getattr(self.result, name)
 
 
+GENERATOR = '<meta name="generator" content="archdoc">'  # how archdoc knows an index.html as its own
+
+
+def check_index_is_ours(out_root: Path) -> None:
+    """Raises BatchError, before anything is rendered, when OUT/index.html is a file archdoc did not write."""
+    target = out_root / "index.html"
+    if not (target.exists() or target.is_symlink()):
+        return
+    if target.is_file() and not target.is_symlink():
+        with target.open("rb") as file:
+            if GENERATOR.encode() in file.read(4096):
+                return
+    raise BatchError(f"{target} exists and was not written by archdoc; archdoc never replaces it "
+                     f"(move it away, or choose another output folder)")
+
+
 def write_index(results: Sequence[RenderResult], out_root: Path, seconds: float) -> Path:
     """Write (atomically) and return DIR/index.html."""
     done = [r for r in results if r.status in (RENDERED, UNCHANGED)]
@@ -40,7 +57,7 @@ def write_index(results: Sequence[RenderResult], out_root: Path, seconds: float)
     html = _ENV.get_template("index.html.j2").render(
         results=results,
         rendered=cards,
-        failed=[r for r in results if r.status not in (RENDERED, UNCHANGED)],
+        failed=[r for r in results if r.status not in (RENDERED, UNCHANGED, SKIPPED)],
         totals=format_totals(results, seconds),
         links=LINKS,
     )

@@ -15,7 +15,6 @@ import io
 import json
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,8 +25,23 @@ from typing import Any
 import archdoc
 from archdoc import __version__
 from archdoc.check import findings_status
-from archdoc.errors import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, InputProblem, RenderError, RenderTimeout, SpecError
-from archdoc.files import ordinary_permissions, replace_folder
+from archdoc.errors import (
+    EXIT_INPUT_ERROR,
+    EXIT_INTERNAL_ERROR,
+    EXIT_OK,
+    InputProblem,
+    RenderError,
+    RenderTimeout,
+    SpecError,
+)
+from archdoc.files import (
+    TEMPORARY_INFIX,
+    FolderNotOurs,
+    ordinary_permissions,
+    replace_folder,
+    sweep_temporaries,
+    temporary_folder,
+)
 from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.rules import Analysis, Rule, Severity, analyse
 from archdoc.rules.no_firewall import NoFirewall
@@ -45,6 +59,7 @@ FILES = {"png": "diagram.png", "svg": "diagram.svg", "md": "report.md", "html": 
 CACHE_FILE = ".archdoc.json"
 
 RENDERED, UNCHANGED, INPUT_ERROR, TIMEOUT, FAILED = "rendered", "unchanged", "input error", "timeout", "failed"
+SKIPPED = "skipped"  # a folder scan passed it over: not a spec, or a symbolic link
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,8 @@ class RenderResult:
             return EXIT_INPUT_ERROR
         if self.status in (TIMEOUT, FAILED):
             return EXIT_INTERNAL_ERROR
+        if self.status == SKIPPED:
+            return EXIT_OK
         return findings_status(self.counts, fail_on)
 
     def to_json(self) -> dict[str, object]:
@@ -131,10 +148,14 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+RESERVED_NAMES = frozenset({"index.html"})  # what a run writes beside the output folders
+
+
 def folder_names(paths: Sequence[Path]) -> list[str]:
-    """One output folder name per spec: its file stem made safe, numbered on a clash."""
+    """One output folder name per spec: its file stem made safe, numbered on a clash (and
+    never a name the run itself writes, such as index.html)."""
     names: list[str] = []
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_NAMES)
     for path in paths:
         stem = STDIN_FOLDER if is_stdin(path) else path.stem
         base = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-") or "spec"
@@ -147,7 +168,10 @@ def folder_names(paths: Sequence[Path]) -> list[str]:
 
 
 def findings_document(path: str, analysis: Analysis) -> dict[str, object]:
-    return {"archdoc": __version__, "spec": path, **analysis.to_dict()}
+    """findings.json. The spec is named by its file name only: the path as typed may hold the
+    folders of the machine that rendered it, which the output must not carry along."""
+    return {"archdoc": __version__, "spec": Path(display_name(path)).name if not is_stdin(path) else display_name(path),
+            **analysis.to_dict()}
 
 
 def thumbnail(png: bytes, width: int = 360, height: int = 240) -> str:
@@ -221,7 +245,7 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
         return result(INPUT_ERROR, problems=error.problems)
     analysis = analyse(topology)
     summary = {"title": topology.title, "counts": analysis.counts()}
-    staged = Path(tempfile.mkdtemp(dir=settings.out_root, prefix=staging_prefix(job.folder)))
+    staged = temporary_folder(settings.out_root, staging_prefix(job.folder))
     ordinary_permissions(staged)
     try:
         picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
@@ -235,8 +259,10 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
             done = result(FAILED, error="; ".join(str(c) for c in analysis.crashes), **summary)
         cache_entry = {"key": settings.key(spec_bytes), "result": done.to_json()}
         (staged / CACHE_FILE).write_text(json.dumps(cache_entry), encoding="utf-8")
-        replace_folder(staged, settings.out_root / job.folder)
+        replace_folder(staged, settings.out_root / job.folder, is_output_folder)
         return done
+    except FolderNotOurs as error:
+        return result(INPUT_ERROR, problems=(InputProblem(name, 0, 0, "", str(error)),), **summary)
     except RenderTimeout as error:
         return result(TIMEOUT, error=str(error), **summary)
     except MemoryError:
@@ -272,7 +298,20 @@ def unchanged_result(job: Job, settings: Settings) -> RenderResult | None:
 
 
 def sweep_staging(out_root: Path, folder: str = "*") -> None:
-    """Remove what a killed worker (or, for every folder, a killed run) left while staging."""
-    for pattern in (f"{staging_prefix(folder)}*", f".{folder}.old-*"):
-        for leftover in out_root.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
+    """Remove what a killed worker (or, for every folder, a killed run) left while staging:
+    only archdoc's own temporary folders and files, never a folder of the user's named alike."""
+    sweep_temporaries(out_root, (f"{staging_prefix(folder)}*", f".{folder}.old-*"),
+                      f".*{TEMPORARY_INFIX}*" if folder == "*" else None)
+
+
+def is_output_folder(folder: Path) -> bool:
+    """An output folder archdoc made: a real folder holding archdoc's record of what made it."""
+    return folder.is_dir() and not folder.is_symlink() and (folder / CACHE_FILE).is_file()
+
+
+def foreign_folder(out_root: Path, folder: str) -> Path | None:
+    """The path, when an output folder's name is taken by something archdoc did not make."""
+    target = out_root / folder
+    if (target.exists() or target.is_symlink()) and not is_output_folder(target):
+        return target
+    return None

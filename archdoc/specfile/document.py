@@ -63,10 +63,19 @@ class LinkEntry(SpecModel):
     label: str | None = None
 
 
+def _version_is_a_whole_number(value: Any) -> Any:
+    """`archdoc: true` and `archdoc: 1.0` equal 1 in Python, and are not the version 1: a
+    type other than a whole number is passed on as text, which Literal[1] refuses."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else value
+
+
 class Header(SpecModel):
     """The top-level fields; components and links are validated one by one afterwards."""
 
-    archdoc: Literal[1] = Field(description="The format version.")
+    archdoc: Annotated[Literal[1], BeforeValidator(_version_is_a_whole_number)] = Field(
+        description="The format version.")
     title: Annotated[str, StringConstraints(min_length=1)]
     description: str | None = Field(None, description="Plain text, never markup.")
     domain: str | None = Field(None, description="The site's domain name.")

@@ -44,9 +44,18 @@ def describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+QUOTE_LIMIT = 60  # characters of the user's text a message repeats
+
+
+def quoted(text: object) -> str:
+    """'text', cut to QUOTE_LIMIT characters: a message never repeats a long piece of the file."""
+    text = str(text)
+    return f"'{text}'" if len(text) <= QUOTE_LIMIT else f"'{text[:QUOTE_LIMIT - 3]}...'"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = difflib.get_close_matches(word[:200], list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {quoted(close[0])}?)" if close else ""
 
 
 def field_names(model: type[BaseModel]) -> list[str]:
@@ -99,7 +108,7 @@ def _message(detail: ErrorDetails, model: type[BaseModel] | None) -> str:
         return f"missing required field '{name}'"
     if kind == "extra_forbidden":
         hint = did_you_mean(name, field_names(model)) if model else ""
-        return f"unknown field '{name}'{hint}"
+        return f"unknown field {quoted(name)}{hint}"
     if kind == "union_tag_invalid":
         return (f"unknown kind {describe(ctx.get('tag'))}{did_you_mean(str(ctx.get('tag')), KINDS)}; "
                 f"the kinds are: {', '.join(KINDS)}")

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from archdoc.errors import InputProblem, SpecError
+from archdoc.errors import MAX_PROBLEMS, InputProblem, NotASpec, SpecError
 from archdoc.model.components import (
     ID_PATTERN,
     KINDS,
@@ -31,10 +31,13 @@ from archdoc.model.kinds import Kind
 from archdoc.model.topology import ENCRYPTED_PROTOCOLS, DnsRecord, Link, Topology
 from archdoc.specfile.document import DnsEntry, Header, LinkEntry
 from archdoc.specfile.messages import ID_RULE, did_you_mean, problems_from
+from archdoc.specfile.messages import quoted as q
 from archdoc.specfile.yaml_source import FieldPath, SourceMap
 from archdoc.wording import article
 
 _COMPONENT = TypeAdapter(Component)
+HINTS = MAX_PROBLEMS  # did-you-mean searches per spec: no more problems than these are shown
+MAX_LINKS = 100_000  # links a spec may make once lists are expanded (a 300-server design has about 2,000)
 _ID = re.compile(ID_PATTERN)
 
 # Kinds a field may name. None: any kind.
@@ -50,6 +53,13 @@ class _Checker:
         self.problems: list[InputProblem] = []
         self.components: dict[str, Component] = {}
         self.kinds: dict[str, Kind | None] = {}  # every id the spec defines -> its kind (None if unreadable)
+        self.hints_left = HINTS
+
+    def hint(self, unknown: str) -> str:
+        """' (did you mean ...?)' for the first HINTS unknown ids only: each search goes
+        over every id, and a spec with thousands of unknown ids would take minutes."""
+        self.hints_left -= 1
+        return did_you_mean(unknown, self.kinds) if self.hints_left >= 0 else ""
 
     def problem(self, path: FieldPath, message: str, prefer_key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, prefer_key))
@@ -71,7 +81,7 @@ class _Checker:
             kind = kind if isinstance(kind, str) else None  # `kind: []` is pydantic's to report
             self.kinds[component_id] = Kind(kind) if kind in KINDS else None
             if not _ID.match(component_id):
-                self.problem(path, f"'{component_id}' is not a valid id: {ID_RULE}", prefer_key=True)
+                self.problem(path, f"{q(component_id)} is not a valid id: {ID_RULE}", prefer_key=True)
             try:
                 self.components[component_id] = _COMPONENT.validate_python(body)
             except ValidationError as error:
@@ -91,11 +101,11 @@ class _Checker:
     def refer(self, path: FieldPath, ref: str, kinds: tuple[Kind, ...] | None, what: str) -> bool:
         """Check that ``ref`` names a component of one of ``kinds``; True when it does."""
         if ref not in self.kinds:
-            self.problem(path, f"unknown id '{ref}'{did_you_mean(ref, self.kinds)}")
+            self.problem(path, f"unknown id {q(ref)}{self.hint(ref)}")
             return False
         kind = self.kinds[ref]
         if kinds is not None and kind and kind not in kinds:
-            self.problem(path, f"'{ref}' is {article(kind)}, but {what}")
+            self.problem(path, f"{q(ref)} is {article(kind)}, but {what}")
             return False
         return True
 
@@ -115,7 +125,7 @@ class _Checker:
                 for i, ref in enumerate(component.for_):
                     at = path + ("for", i)
                     if self.kinds.get(ref) == Kind.SERVER:
-                        self.problem(at, f"'{ref}' is a server: an agent watches a server by running "
+                        self.problem(at, f"{q(ref)} is a server: an agent watches a server by running "
                                      f"on it; write host: {ref}")
                     else:
                         self.hostless(at, ref, "an agent watches", "give the agent that host")
@@ -130,8 +140,8 @@ class _Checker:
             return
         host = getattr(self.components.get(ref), "host", None)
         if host is not None:
-            self.problem(path, f"'{ref}' runs on server '{host}'; {verb} a server, or a component "
-                         f"with no host: {fix} ('{host}')")
+            self.problem(path, f"{q(ref)} runs on server {q(host)}; {verb} a server, or a component "
+                         f"with no host: {fix} ({q(host)})")
 
     def database(self, path: FieldPath, db: Database) -> None:
         if db.role == "replica" and db.replica_of is None:
@@ -145,14 +155,14 @@ class _Checker:
         kinds: set[Kind] = set()
         for i, member in enumerate(cluster.members):
             if cluster.members.index(member) != i:
-                self.problem(path + ("members", i), f"'{member}' is listed twice")
+                self.problem(path + ("members", i), f"{q(member)} is listed twice")
             elif self.refer(path + ("members", i), member, None, ""):
                 kind = self.kinds[member]
                 if kind is None:  # unreadable: its own problem says why
                     continue
                 kinds.add(kind)
                 if kind in (Kind.CLUSTER, Kind.CLIENT, Kind.CERTIFICATE):
-                    self.problem(path + ("members", i), f"'{member}' is {article(kind)}, which cannot be a cluster member")
+                    self.problem(path + ("members", i), f"{q(member)} is {article(kind)}, which cannot be a cluster member")
         if len(kinds) > 1:
             self.problem(path + ("members",), f"cluster members must be of one kind, not {', '.join(sorted(kinds))}")
 
@@ -193,19 +203,25 @@ class _Checker:
             self.problem(path, f"a CNAME names another host name and can never point at an IP address "
                          f"({target}); use an A record (AAAA for IPv6)")
         elif entry.type == "A" and not isinstance(address, ipaddress.IPv4Address):
-            hint = did_you_mean(target, self.kinds)
+            hint = self.hint(target)
             self.problem(path, f"an A record points at an IPv4 address or a component id, not {target!r}{hint}")
         elif entry.type == "AAAA" and not isinstance(address, ipaddress.IPv6Address):
             self.problem(path, f"an AAAA record points at an IPv6 address or a component id, not {target!r}")
         elif address is None and "." not in target and _ID.match(target):
-            self.problem(path, f"unknown id '{target}'{did_you_mean(target, self.kinds)}")
+            self.problem(path, f"unknown id {q(target)}{self.hint(target)}")
         return None
 
     def links(self, entries: list[tuple[int, LinkEntry]]) -> list[Link]:
         links: list[Link] = []
         first_seen: dict[tuple[str, str], int] = {}
+        expanded = 0
         for index, entry in entries:
             path: FieldPath = ("links", index)
+            expanded += len(entry.from_) * len(entry.to)
+            if expanded > MAX_LINKS:  # before any pair is made: 1,000 x 1,000 would be a million
+                self.problem(path, f"the links make more than {MAX_LINKS:,} (from, to) pairs once their lists are "
+                                   f"expanded; this entry alone makes {len(entry.from_) * len(entry.to):,}")
+                break
             ends = {}
             for end, ids in (("from", entry.from_), ("to", entry.to)):
                 ends[end] = [ref for j, ref in enumerate(ids) if self.link_end(path + (end, j), ref)]
@@ -213,9 +229,9 @@ class _Checker:
                 for target in ends["to"]:
                     pair = (source, target)
                     if source == target:
-                        self.problem(path, f"a link from '{source}' to itself")
+                        self.problem(path, f"a link from {q(source)} to itself")
                     elif pair in first_seen:
-                        self.problem(path, f"the link from '{source}' to '{target}' is already given in "
+                        self.problem(path, f"the link from {q(source)} to {q(target)} is already given in "
                                      f"links[{first_seen[pair]}]; give each pair once")
                     else:
                         first_seen[pair] = index
@@ -226,7 +242,7 @@ class _Checker:
         if not self.refer(path, ref, None, ""):
             return False
         if self.kinds[ref] == Kind.CERTIFICATE:
-            self.problem(path, f"'{ref}' is a certificate; link to the component that holds it")
+            self.problem(path, f"{q(ref)} is a certificate; link to the component that holds it")
             return False
         return True
 
@@ -234,7 +250,7 @@ class _Checker:
         into_database = self.is_database(target)
         if entry.access is not None and not into_database:
             self.problem(("links", index, "access"), f"access applies to links into a database, and "
-                         f"'{target}' is {article(self.kinds[target] or 'component')}")
+                         f"{q(target)} is {article(self.kinds[target] or 'component')}")
         return Link(
             source=source,
             target=target,
@@ -255,7 +271,12 @@ class _Checker:
 
 
 def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
-    """Validate a parsed spec and return its topology; raises SpecError with every problem."""
+    """Validate a parsed spec and return its topology; raises SpecError with every problem
+    (NotASpec, quoting nothing of the file, when it has neither an ``archdoc`` nor a
+    ``components`` key: some other YAML file, a stranger's secrets perhaps)."""
+    if "archdoc" not in raw and "components" not in raw:
+        raise NotASpec([InputProblem(source.file, 1, 1, "", "not an archdoc spec: its top level has no 'archdoc' "
+                                                            "key (a spec starts with 'archdoc: 1')")])
     checker = _Checker(raw, source)
     header = checker.header()
     checker.component_parts(raw.get("components"))

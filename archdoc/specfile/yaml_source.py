@@ -193,7 +193,11 @@ class _Builder:
                 return
             plain = not event.style and event.implicit[0]  # libyaml gives plain scalars the style ""
             self.record(path, event.start_mark)
-            self.place(resolve_plain_scalar(event.value) if plain else event.value)
+            try:
+                self.place(resolve_plain_scalar(event.value) if plain else event.value)
+            except ValueError:  # Python refuses to read integers of more than 4,300 digits
+                self.report(event.start_mark, path, "a number with more than 4,300 digits; no field takes one")
+                self.place(None)
             return
         # A mapping or a sequence starts.
         if path is None:
@@ -208,8 +212,79 @@ class _Builder:
         self.stack.append(_Open({} if kind is yaml.MappingStartEvent else [], path))
 
 
+_STRUCTURE = re.compile(r"[\[\]{}'\"#]")
+_BLOCK_SCALAR_INDICATOR = re.compile(r"[|>][0-9+-]*$")
+
+
+def _before(line: str, at: int) -> str:
+    """The last character before ``at`` that is not a space ("" at the start of the line)."""
+    while at > 0 and line[at - 1] in " \t":
+        at -= 1
+    return line[at - 1] if at else ""
+
+
+def nesting_problem(text: str, name: str) -> InputProblem | None:
+    """The first place where the text nests deeper than MAX_DEPTH, found by one linear scan
+    before libyaml sees it: libyaml's work grows with the square of the depth, so a megabyte
+    of "[" would take minutes to reject.
+
+    Block collections count by indentation (and "- " entries that open a sequence on one
+    line); flow collections by their brackets outside quotes and comments, across lines;
+    block scalars (| and >) are text. It never counts less than the real depth; it counts
+    more only for files no person writes (more than 64 ever deeper indentations)."""
+    indents: list[int] = []  # the indentation of each open block level
+    block_scalar_indent: int | None = None
+    flow, quote, base = 0, "", 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        content = line.lstrip(" ")
+        indent = len(line) - len(content)
+        if not flow and not quote:
+            if block_scalar_indent is not None:
+                if not content.strip() or indent > block_scalar_indent:
+                    continue  # a line of a block scalar's text
+                block_scalar_indent = None
+            if not content.strip() or content.startswith("#"):
+                continue
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            base = len(indents)
+            rest = content
+            while rest.startswith("- ") or rest == "-":  # "- - x": a sequence in a sequence
+                base += 1
+                rest = rest[2:].lstrip(" ")
+            if base > MAX_DEPTH:
+                return InputProblem(name, number, indent + 1, "", f"nested more than {MAX_DEPTH} levels deep")
+        for match in _STRUCTURE.finditer(line):
+            char, at = match.group(), match.start()
+            if quote:
+                if char == quote:
+                    quote = ""
+                continue
+            before = _before(line, at)
+            if char == "#" and (at == 0 or line[at - 1] in " \t"):
+                break
+            if char in "'\"" and before in ("", "-", ":", "?", "[", "{", ","):
+                quote = char
+            elif char in "[{" and (flow or before in ("", "-", ":", "?")):
+                flow += 1
+                if base + flow > MAX_DEPTH:
+                    return InputProblem(name, number, at + 1, "", f"nested more than {MAX_DEPTH} levels deep")
+            elif char in "]}" and flow:
+                flow -= 1
+        if not flow and not quote:
+            tail = line.rstrip()
+            indicator = _BLOCK_SCALAR_INDICATOR.search(tail[-12:]) if tail[-1:] in "|>+-0123456789" else None
+            if indicator and _before(tail, len(tail) - len(indicator.group())) in ("", ":", "-"):
+                block_scalar_indent = indent
+    return None
+
+
 def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], SourceMap]:
     """Parse YAML text into Python values and their source map; raises SpecError."""
+    too_deep = nesting_problem(text, name)
+    if too_deep is not None:
+        raise SpecError([too_deep])
     builder = _Builder(name)
     documents = 0
     try:

@@ -1,0 +1,36 @@
+"""A wall-clock limit on work done in this process (check, fix, diff, grade, whatif, handin).
+
+Rendering has its own limit, enforced by killing a worker; the commands that work in the
+command's own process use an alarm instead, which interrupts pure-Python work and
+libyaml's event stream between two events.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from archdoc.errors import TimeLimitExceeded
+
+
+@contextmanager
+def time_limit(seconds: float, what: str) -> Iterator[None]:
+    """Raise TimeLimitExceeded in the block once ``seconds`` have passed. Only the main
+    thread can take an alarm; elsewhere (or without SIGALRM) the block runs unbounded."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise TimeLimitExceeded(f"{what} took longer than {seconds:g} s and was stopped (--timeout raises the limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
