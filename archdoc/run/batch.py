@@ -43,6 +43,7 @@ from archdoc.run.job import (
 from archdoc.specfile import DEFAULT_MAX_BYTES, find_specs
 from archdoc.specfile.reading import display_name, is_stdin, read_stdin
 
+OUT_OF_MEMORY = 75  # a worker's exit status when it ran out of memory outside a render
 SPECS_PER_WORKER = 20  # then the worker is replaced: its memory grows about 1 MiB a spec
 POLL_SECONDS = 0.05
 
@@ -136,15 +137,18 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
         _silence_stderr()
     limit = settings.memory_mib * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by the dot it runs
-    _load_renderers()  # already there when forked; imported here when spawned
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        conn.send(render_spec(job, settings))
+    try:
+        _load_renderers()  # already there when forked; imported here when spawned
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:
+                return
+            if job is None:
+                return
+            conn.send(render_spec(job, settings))
+    except MemoryError:  # outside a render (which reports its own): receiving, sending, importing
+        os._exit(OUT_OF_MEMORY)
 
 
 def _silence_stderr() -> None:
@@ -251,9 +255,8 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
 def _death(exit_code: int | None, memory_mib: int) -> str:
     """Why a worker died, as far as its exit tells: under the memory limit, an allocation
     that fails aborts (SIGABRT) or is killed (SIGKILL) more often than anything else."""
-    if exit_code in (-signal.SIGABRT, -signal.SIGKILL):
-        return (f"rendering ran out of memory (the limit is {memory_mib} MiB; --memory raises it): its worker "
-                f"was ended by {signal.Signals(-exit_code).name}")
+    if exit_code in (OUT_OF_MEMORY, -signal.SIGABRT, -signal.SIGKILL):
+        return f"rendering ran out of memory (the limit is {memory_mib} MiB; --memory raises it)"
     if exit_code is not None and exit_code < 0:
         return f"the worker rendering it died of {signal.Signals(-exit_code).name} (a crash in a library)"
     return f"the worker rendering it died (exit status {exit_code})"

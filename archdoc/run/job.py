@@ -13,7 +13,9 @@ import base64
 import hashlib
 import io
 import json
+import os
 import re
+import resource
 import shutil
 import time
 from collections.abc import Iterable, Sequence
@@ -230,6 +232,18 @@ def staging_prefix(folder: str) -> str:
     return f".{folder}.new-"
 
 
+def near_memory_limit(share: float = 0.85) -> bool:
+    """Whether this process has a memory limit (a worker's --memory) and uses most of it (Linux only)."""
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit == resource.RLIM_INFINITY:
+        return False
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    return pages * os.sysconf("SC_PAGE_SIZE") >= share * limit
+
+
 def render_spec(job: Job, settings: Settings) -> RenderResult:
     """Load, analyse and render one spec; every failure becomes the result's status."""
     started = time.perf_counter()
@@ -265,15 +279,16 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
         return result(INPUT_ERROR, problems=(InputProblem(name, 0, 0, "", str(error)),), **summary)
     except RenderTimeout as error:
         return result(TIMEOUT, error=str(error), **summary)
-    except MemoryError:
-        return result(FAILED, error=f"rendering ran out of memory (the limit is {settings.memory_mib} MiB; "
-                                    f"--memory raises it)", **summary)
     except RenderError as error:
         return result(FAILED, error=str(error), **summary)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # a bug must not stop the other specs of the run; BaseException,
         # because a panic in a library written in Rust (nh3) arrives as one
+        if isinstance(error, MemoryError) or near_memory_limit():
+            # Out of memory, a library in C may fail with any error (a SystemError, a RuntimeError)
+            return result(FAILED, error=f"rendering ran out of memory (the limit is {settings.memory_mib} MiB; "
+                                        f"--memory raises it)", **summary)
         return result(FAILED, error=f"internal error: {type(error).__name__}: {error} "
                                     f"(this is a bug in archdoc; please report it)", **summary)
     finally:

@@ -249,12 +249,14 @@ def nesting_problem(text: str, name: str) -> InputProblem | None:
                 indents.pop()
             indents.append(indent)
             base = len(indents)
-            rest = content
-            while rest.startswith("- ") or rest == "-":  # "- - x": a sequence in a sequence
+            at = indent
+            while line.startswith("- ", at) or line[at:] == "-":  # "- - x": a sequence in a sequence
                 base += 1
-                rest = rest[2:].lstrip(" ")
-            if base > MAX_DEPTH:
-                return InputProblem(name, number, indent + 1, "", f"nested more than {MAX_DEPTH} levels deep")
+                if base > MAX_DEPTH:
+                    return InputProblem(name, number, at + 1, "", f"nested more than {MAX_DEPTH} levels deep")
+                at += 2
+                while line.startswith(" ", at):
+                    at += 1
         for match in _STRUCTURE.finditer(line):
             char, at = match.group(), match.start()
             if quote:
