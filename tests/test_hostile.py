@@ -223,6 +223,12 @@ def test_a_huge_integer_is_an_input_error(tmp_path: Path, value: str, where: str
         assert f"s.yaml:{where}: components.a.port: a number with more than 4,300 digits" in result.stderr
 
 
+def test_a_nul_byte_is_reported_where_it_stands(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_bytes(b'archdoc: 1\ntitle: t\ncomponents:\n  a: {kind: client, label: "x\x00y"}\n')
+    result = run("check", str(tmp_path / "s.yaml"))
+    assert result.exit_code == 2 and "s.yaml:4:30: the character U+0000 is not allowed" in result.stderr
+
+
 @pytest.mark.parametrize("version", ["true", "1.0", "1e0"])
 def test_the_version_must_be_the_number_1(tmp_path: Path, version: str) -> None:
     (tmp_path / "s.yaml").write_text(f"archdoc: {version}\ntitle: t\ncomponents:\n  a: {{kind: client}}\n")

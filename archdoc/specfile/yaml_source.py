@@ -306,7 +306,13 @@ def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], SourceMap]:
         if error.context:
             what = f"{what} ({error.context})"
         builder.problems.append(InputProblem(name, line, column, "", f"YAML syntax error: {what}"))
-    except yaml.YAMLError as error:  # reader errors carry no mark
+    except yaml.reader.ReaderError as error:  # a character YAML forbids: no mark, but its offset
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1
+        builder.problems.append(InputProblem(name, line, column, "", f"the character U+{error.character:04X} is "
+                                             f"not allowed in a YAML file (control characters, U+FFFE and U+FFFF are not): "
+                                             f"remove it"))
+    except yaml.YAMLError as error:
         builder.problems.append(InputProblem(name, 1, 1, "", f"YAML error: {error}"))
 
     if builder.problems:
