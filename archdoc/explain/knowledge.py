@@ -104,7 +104,7 @@ REPLICATION_MODES = {
 ACCESS_VERBS = {"read": "reads from", "write": "writes to", "readwrite": "reads from and writes to"}
 
 DEFAULT_PORTS = {
-    "http": 80, "https": 443, "tls": 443, "mysql": 3306, "postgresql": 5432, "redis": 6379,
+    "http": 80, "https": 443, "tls": 443, "mysql": 3306, "mariadb": 3306, "postgresql": 5432, "redis": 6379,
     "memcached": 11211, "ssh": 22, "dns": 53, "mongodb": 27017,
 }
 

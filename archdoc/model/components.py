@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from archdoc.model.kinds import Kind
 
@@ -19,7 +19,12 @@ ComponentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Algorithm = Literal[
     "round_robin", "weighted_round_robin", "least_connections", "source", "uri", "random", "first"
 ]
-Role = Literal["primary", "replica"]
+def _course_words(value: object) -> object:
+    """The course says "Primary-Replica (Master-Slave)": master and slave are read as primary and replica."""
+    return {"master": "primary", "slave": "replica"}.get(value, value) if isinstance(value, str) else value
+
+
+Role = Annotated[Literal["primary", "replica"], BeforeValidator(_course_words)]
 Replication = Literal["async", "semi_sync", "sync"]
 ClusterMode = Literal["active_active", "active_passive"]
 Access = Literal["read", "write", "readwrite"]

@@ -18,6 +18,7 @@ class Software:
     icon: str | None  # the diagrams class that draws it; None: its kind's icon
     aliases: tuple[str, ...] = ()  # other spellings: "postgres"
     replication_log: str | None = None  # what a replica replays: "write-ahead log (WAL)"
+    protocol: str | None = None  # what a link to it speaks when the spec does not say (databases, caches)
 
 
 _TABLE = (
@@ -39,15 +40,16 @@ _TABLE = (
     Software("django", None, "programming.framework.Django"),
     Software("flask", None, "programming.framework.Flask"),
     Software("rails", None, "programming.framework.Rails"),
-    Software("mysql", "MySQL", "onprem.database.Mysql", replication_log="binary log (binlog)"),
+    Software("mysql", "MySQL", "onprem.database.Mysql", replication_log="binary log (binlog)", protocol="mysql"),
     Software("postgresql", "PostgreSQL", "onprem.database.Postgresql", ("postgres",),
-             replication_log="write-ahead log (WAL)"),
-    Software("mariadb", "MariaDB", "onprem.database.Mariadb", replication_log="binary log (binlog)"),
-    Software("mongodb", "MongoDB", "onprem.database.Mongodb"),
-    Software("mssql", None, "onprem.database.Mssql"),
-    Software("oracle", None, "onprem.database.Oracle"),
-    Software("redis", "Redis", "onprem.inmemory.Redis"),
-    Software("memcached", "Memcached", "onprem.inmemory.Memcached"),
+             replication_log="write-ahead log (WAL)", protocol="postgresql"),
+    Software("mariadb", "MariaDB", "onprem.database.Mariadb", replication_log="binary log (binlog)",
+             protocol="mariadb"),
+    Software("mongodb", "MongoDB", "onprem.database.Mongodb", protocol="mongodb"),
+    Software("mssql", None, "onprem.database.Mssql", protocol="mssql"),
+    Software("oracle", None, "onprem.database.Oracle", protocol="oracle"),
+    Software("redis", "Redis", "onprem.inmemory.Redis", protocol="redis"),
+    Software("memcached", "Memcached", "onprem.inmemory.Memcached", protocol="memcached"),
     Software("datadog", "Datadog", "onprem.monitoring.Datadog"),
     Software("sumologic", "Sumo Logic", None),
     Software("prometheus", "Prometheus", "onprem.monitoring.Prometheus"),

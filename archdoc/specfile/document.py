@@ -53,8 +53,9 @@ class LinkEntry(SpecModel):
 
     from_: IdOrIds = Field(alias="from")
     to: IdOrIds
-    protocol: Annotated[str, StringConstraints(to_lower=True, pattern=r"^[A-Za-z][A-Za-z0-9+._-]*$")] = Field(
-        description="http, https, tcp, tls, mysql, postgresql, redis, dns, ssh, ..."
+    protocol: Annotated[str, StringConstraints(to_lower=True, pattern=r"^[A-Za-z][A-Za-z0-9+._-]*$")] | None = Field(
+        None, description="http, https, tcp, tls, mysql, postgresql, redis, dns, ssh, ... Left out: the target's "
+        "own protocol (a database's or a cache's software, tcp when it gives none; http for anything else)."
     )
     port: int | None = Field(None, ge=1, le=65535)
     access: Access | None = Field(None, description="Links into a database: read, write or readwrite (default).")

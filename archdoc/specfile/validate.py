@@ -28,6 +28,7 @@ from archdoc.model.components import (
     Monitoring,
 )
 from archdoc.model.kinds import Kind
+from archdoc.model.software import software
 from archdoc.model.topology import ENCRYPTED_PROTOCOLS, DnsRecord, Link, Topology
 from archdoc.specfile.document import DnsEntry, Header, LinkEntry
 from archdoc.specfile.messages import ID_RULE, did_you_mean, problems_from
@@ -251,17 +252,30 @@ class _Checker:
         if entry.access is not None and not into_database:
             self.problem(("links", index, "access"), f"access applies to links into a database, and "
                          f"{q(target)} is {article(self.kinds[target] or 'component')}")
+        protocol = entry.protocol or self.protocol_of(target)
         return Link(
             source=source,
             target=target,
-            protocol=entry.protocol,
+            protocol=protocol,
             port=entry.port,
             access=(entry.access or "readwrite") if into_database else None,
             backup=entry.backup,
-            encrypted=entry.tls or entry.protocol in ENCRYPTED_PROTOCOLS,
+            encrypted=entry.tls or protocol in ENCRYPTED_PROTOCOLS,
             label=entry.label,
             entry=index,
         )
+
+    def protocol_of(self, target: str) -> str:
+        """A link's protocol when the spec leaves it out: what the target speaks. A database or
+        a cache speaks its software's protocol (tcp when it names none), anything else http.
+        A cluster speaks as its members do."""
+        component = self.components.get(target)
+        if isinstance(component, Cluster):
+            component = self.components.get(component.members[0])
+        if component is None or component.kind not in (Kind.DATABASE, Kind.CACHE):
+            return "http"
+        entry = software(component.software)
+        return entry.protocol if entry and entry.protocol else "tcp"
 
     def is_database(self, component_id: str) -> bool:
         component = self.components.get(component_id)
