@@ -7,6 +7,7 @@ for an unknown field, the enclosing mapping for a missing one, the value otherwi
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -115,7 +116,9 @@ def _message(detail: ErrorDetails, model: type[BaseModel] | None) -> str:
     if kind == "union_tag_not_found":
         return "missing required field 'kind'"
     if kind == "literal_error":
-        return f"{describe(value)} is not allowed here; expected {ctx.get('expected')}"
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+        return f"{describe(value)} is not allowed here{hint}; expected {ctx.get('expected')}"
     if kind == "string_pattern_mismatch" and "a-z0-9_-" in str(ctx.get("pattern", "")):
         return f"{describe(value)} is not a valid id: {ID_RULE}"
     if kind in _EXPECTED:
