@@ -44,8 +44,7 @@ def import_files(paths: list[str], max_bytes: int) -> Imported:
             yaml_inputs.append((name, documents))
         else:
             configs.append((name, kind))
-    if problems:
-        raise SpecError(problems)
+    # Not raised yet: the configurations' own syntax errors are reported with these, all at once.
     draft.files = list(paths)
     # Compose and Kubernetes first: a proxy configuration then finds the services it names.
     for name, documents in yaml_inputs:
@@ -60,6 +59,7 @@ def import_files(paths: list[str], max_bytes: int) -> Imported:
             problems += error.problems
     if problems:
         raise SpecError(problems)
+    draft.finish()
     messages = [str(t) for t in draft.todos] + draft.warnings
     return Imported(draft.text(), tuple(messages))
 

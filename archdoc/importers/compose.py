@@ -17,6 +17,7 @@ from archdoc.importers.draft import Draft, Source
 from archdoc.importers.roles import Role, protocol_to, role_of_image
 from archdoc.importers.yaml_tree import Tree
 from archdoc.model.kinds import Kind
+from archdoc.wording import plural, sentence_list
 
 HOST_ID = "docker-host"
 _CERTIFICATE_HINTS = (".pem", ".crt", ".cer", ".key", "cert", "ssl", "tls", "letsencrypt")
@@ -55,6 +56,13 @@ def import_compose(documents: list[Tree], path: Path, draft: Draft) -> None:
         _mounts(service, path.parent, draft)
     for service in services:
         _dependencies(service, by_name, draft)
+    databases = [s for s in services if s.role.kind == Kind.DATABASE]
+    if len(databases) > 1:
+        names = [s.name for s in databases]
+        draft.todo(Source(file, databases[0].tree.line),
+                   f"{sentence_list(names)} are databases and the file does not say whether one replicates "
+                   f"another: each is written as a primary of its own (a replica takes 'role: replica' and "
+                   f"'replica_of')", about=databases[0].address)
 
 
 def _add_service(service: Service, host: str, draft: Draft) -> None:
@@ -72,7 +80,7 @@ def _add_service(service: Service, host: str, draft: Draft) -> None:
         service.address = draft.cluster(service.name, service.members, source,
                                         "active_passive" if database else "active_active")
         if database:
-            draft.todo(source, f"{service.name} runs {count} replicas, and the file does not say which takes the "
+            draft.todo(source, f"{service.name} runs {plural(count, 'replica')}, and the file does not say which takes the "
                        f"writes nor how they replicate: written as an active_passive cluster whose first member "
                        f"is the primary", about=service.address)
     if role.kind == Kind.MONITORING:
@@ -99,6 +107,10 @@ def _published_ports(service: Service, draft: Draft) -> None:
     for entry in ports.entries():
         published, target = _port_pair(entry)
         source = Source(entry.file, entry.line)
+        if _loopback_only(entry):
+            draft.parts[service.members[0]].notes.append(f"port {published} is published on the loopback "
+                                                         f"address only, not drawn as reachable by users")
+            continue
         if published is None:
             draft.todo(source, f"{service.name}: a port the importer cannot read: skipped", about=service.address)
             continue
@@ -121,6 +133,12 @@ def _port_pair(entry: Tree) -> tuple[int | None, int | None]:
     container = _first_port(parts[-1])
     host = _first_port(parts[-2]) if len(parts) >= 2 else container
     return host, container
+
+
+def _loopback_only(entry: Tree) -> bool:
+    host_ip = entry.get("host_ip") if entry.is_mapping else None
+    text = _text(host_ip) if entry.is_mapping else (entry.text() or "")
+    return text.startswith(("127.", "localhost", "[::1]", "::1"))
 
 
 def _first_port(text: str) -> int | None:

@@ -167,6 +167,14 @@ class Draft:
     def warn(self, source: Source | None, text: str) -> None:
         self.warnings.append(f"{source}: warning: {text}" if source else f"warning: {text}")
 
+    def finish(self) -> None:
+        """What no input said, once every input is read: a load balancer's algorithm."""
+        for part in self.parts.values():
+            if part.kind == Kind.LOAD_BALANCER and "algorithm" not in part.fields:
+                part.fields["algorithm"] = "round_robin"
+                self.todo(part.source, f"the algorithm of {part.id} is not said (no configuration of it was "
+                          f"given): written as round_robin", about=part.id)
+
     # --- the text --------------------------------------------------------------------
     def text(self) -> str:
         """The spec as YAML: a valid archdoc spec whatever the inputs were."""

@@ -40,7 +40,7 @@ def looks_like_haproxy(first_word: str, name: str) -> bool:
     return first_word in _PROXIES + _OTHER_SECTIONS or ("haproxy" in name.lower() and name.endswith(".cfg"))
 
 
-@dataclass
+@dataclass(eq=False)  # each section is itself, hashable by identity
 class Section:
     kind: str  # frontend, backend, listen, defaults
     name: str
@@ -124,8 +124,7 @@ def _binds(section: Section, mode: str, proxies: list[str], draft: Draft) -> Non
             continue
         tls = "ssl" in words[2:]
         for address in words[1].split(","):
-            port = split_address(address)[1]
-            listen(draft, proxies, port, tls, source, "tls" if tls and protocol == "tcp" else protocol,
+            listen(draft, proxies, address, tls, source, "tls" if tls and protocol == "tcp" else protocol,
                    note="redirects to https" if redirects and not tls else "")
         if "crt" in words[2:]:
             certificate(draft, proxies, source)

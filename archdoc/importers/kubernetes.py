@@ -16,6 +16,7 @@ from archdoc.importers.draft import Draft, Source
 from archdoc.importers.roles import Role, protocol_to, role_of_image, role_of_software
 from archdoc.importers.yaml_tree import Tree
 from archdoc.model.kinds import Kind
+from archdoc.wording import plural
 
 _WORKLOADS = ("Deployment", "StatefulSet")
 _MAX_MEMBERS = 64
@@ -114,7 +115,7 @@ def _add_workload(workload: Workload, minimums: dict[str, tuple[int, int, Source
         draft.parts[workload.members[0]].notes.append(
             f"scaled from {autoscaled[0]} to {autoscaled[1]} by {autoscaled[2]}")
     if database and count > 1:
-        draft.todo(source, f"{workload.name} runs {count} replicas and the manifest does not say which takes the "
+        draft.todo(source, f"{workload.name} runs {plural(count, 'replica')} and the manifest does not say which takes the "
                    f"writes nor how they replicate: written as an active_passive cluster whose first member is "
                    f"the primary", about=workload.address)
     draft.addresses[workload.name] = workload.address
@@ -127,12 +128,17 @@ def _selected(workloads: list[Workload], selector: Tree | None) -> list[Workload
 
 
 def _exposed(service: Tree, workload: Workload, draft: Draft) -> None:
+    """A Service of type LoadBalancer or NodePort: the cloud's (or the nodes') load balancer in front."""
+    name = _text(service.at("metadata", "name"))
+    balancer = draft.add(f"{name}-lb", Kind.LOAD_BALANCER, Source(service.file, service.line)).id
     ports = service.at("spec", "ports")
     for entry in ports.entries() if ports else []:
-        port = entry.get("port")
+        port, target = entry.get("port"), entry.get("targetPort")
         number = port.number() if port else None
-        draft.link(draft.client(), workload.address, protocol_to(workload.role, number == 443),
-                   Source(entry.file, entry.line), port=number)
+        source = Source(entry.file, entry.line)
+        draft.link(draft.client(), balancer, protocol_to(workload.role, number == 443), source, port=number)
+        draft.link(balancer, workload.address, protocol_to(workload.role), source,
+                   port=(target.number() if target else None) or number)
 
 
 def _environment_links(workload: Workload, services: dict[str, Workload], draft: Draft) -> None:
@@ -155,7 +161,8 @@ def _ingress(ingress: Tree, services: dict[str, Workload], draft: Draft) -> None
     controller = _text(spec.get("ingressClassName")) if spec else ""
     software = role_of_software(controller)
     name = _text(ingress.at("metadata", "name")) or "ingress"
-    part = draft.add(name, Kind.LOAD_BALANCER, source, software=software.software if software else None)
+    part = draft.add(f"{name}-ingress", Kind.LOAD_BALANCER, source,
+                     software=software.software if software else None, algorithm=None if software else "round_robin")
     if software is None:
         draft.todo(source, f"the ingress controller of {name} is not named (ingressClassName): its software and "
                    f"algorithm are not known; written as round_robin", about=part.id)

@@ -79,7 +79,7 @@ def import_nginx(path: Path, name: str, max_bytes: int, draft: Draft) -> None:
     directives = parse(path, name, max_bytes)
     proxies = proxy_ids(draft, path, name, "nginx")
     upstreams: dict[str, Upstream] = {}
-    for directive in _walk(directives, name, draft):
+    for directive in _walk(directives, name, draft, warn=False):
         if directive["directive"] == "upstream" and directive["args"]:
             upstream = _upstream(directive, name)
             upstreams[upstream.name] = upstream
@@ -132,11 +132,9 @@ def _server_block(directive: Directive, name: str, proxies: list[str], draft: Dr
     has_certificate = any(d["directive"] == "ssl_certificate" for d in block)
     for inner in block:
         if inner["directive"] == "listen" and inner["args"]:
-            source = Source(name, inner["line"])
-            port = split_address(inner["args"][0])[1] or (int(inner["args"][0]) if inner["args"][0].isdigit()
-                                                         else None)
             tls = "ssl" in inner["args"][1:] or "quic" in inner["args"][1:]
-            listen(draft, proxies, port, tls, source, note="redirects to https" if redirects else "")
+            listen(draft, proxies, inner["args"][0], tls, Source(name, inner["line"]),
+                   note="redirects to https" if redirects else "")
         elif inner["directive"] == "ssl_certificate":
             certificate(draft, proxies, Source(name, inner["line"]))
     if any(d["directive"] == "listen" and "ssl" in d["args"] for d in block) and not has_certificate:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archdoc.importers.draft import Draft, Source
-from archdoc.importers.roles import APPLICATION, Role, role_of_port, role_of_software
+from archdoc.importers.roles import APPLICATION, SHORT_NAMES, Role, role_of_port, role_of_software
 from archdoc.model.kinds import Kind
+from archdoc.wording import noun, sentence_list, verb
 
 _LOCAL = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "*", "")
 
@@ -67,26 +68,32 @@ def split_address(text: str) -> tuple[str, int | None]:
 
 
 def backend_id(draft: Draft, proxies: list[str], backend: Backend) -> str:
-    """The component at a backend's address: a Compose service it names, one met before, or a new one."""
-    for known in (backend.host.lower(), backend.name.lower()):
+    """The component at a backend's address: a Compose service it names, one met before, or a new one
+    (named by the configuration's own name for it, else by its host name or address)."""
+    host = backend.host.lower()
+    for known in filter(None, (host, backend.name.lower())):
         if known in draft.addresses:
             return draft.addresses[known]
-    name = backend.host.lower()
     role = role_of_port(backend.port) or backend.role
     fields: dict[str, object] = {"software": role.software}
-    if name in _LOCAL:  # on the proxy's own machine
+    name = backend.name or host
+    if host in _LOCAL:  # on the proxy's own machine
         fields["host"] = draft.parts[proxies[0]].fields.get("host")
-        name = role.software or "app"
-    try:
-        ipaddress.ip_address(name)
-        label = f"{backend.host}:{backend.port}" if backend.port else backend.host
-        fields["label"] = label
-        name = backend.name or f"{role.kind.value.replace('_', '-')}-{name}"
-    except ValueError:
-        pass
+        name = backend.name or role.software or "app"
+    elif _is_ip(host):
+        fields["label"] = f"{backend.host}:{backend.port}" if backend.port else backend.host
+        name = backend.name or f"{SHORT_NAMES.get(role.kind, 'server')}-{host}"
     part = draft.add(name, role.kind, backend.source, **fields)
-    draft.addresses[backend.host.lower()] = part.id
+    draft.addresses[host] = part.id
     return part.id
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def send_to(draft: Draft, proxies: list[str], backends: list[Backend], protocol: str) -> list[str]:
@@ -105,32 +112,43 @@ def send_to(draft: Draft, proxies: list[str], backends: list[Backend], protocol:
         for proxy in proxies:
             draft.link(proxy, target, "https" if spoken == "http" and backend.tls else spoken, backend.source,
                        port=backend.port, tls=backend.tls, backup=backend.backup, note=backend.note)
+    databases = sorted({t for t in ids if draft.parts[t].kind == Kind.DATABASE})
+    if len(databases) > 1:
+        draft.todo(backends[0].source, f"which of {sentence_list(databases)} takes the writes is not said: each is "
+                   f"written as a primary", about=databases[0])
     if hostless and not any(t.about in hostless for t in draft.todos):
-        draft.todo(backends[0].source, f"the machines of {', '.join(hostless)} are not named: written without a host",
-                   about=hostless[0])
+        count = len(hostless)
+        draft.todo(backends[0].source, f"the {noun(count, 'machine')} of {sentence_list(hostless)} {verb(count, 'be')} "
+                   f"not named: written without a host", about=hostless[0])
     return ids
 
 
 def spread(draft: Draft, proxies: list[str], targets: list[str], algorithm: str | None, source: Source,
            software_name: str, default_said: str) -> None:
     """A proxy with two or more backends is a load balancer: its kind and algorithm."""
-    if len(set(targets)) < 2:
-        return
+    spreads = len(set(targets)) >= 2
     for proxy in proxies:
         part = draft.parts[proxy]
-        if part.kind != Kind.LOAD_BALANCER or "algorithm" not in part.fields:
+        if spreads and part.kind != Kind.LOAD_BALANCER:
             part.kind = Kind.LOAD_BALANCER
-            part.fields["algorithm"] = algorithm or "round_robin"
-    if algorithm is None:
+        if part.kind != Kind.LOAD_BALANCER:
+            continue
+        written = part.fields.setdefault("algorithm", algorithm or "round_robin")
+        if proxy == proxies[0] and algorithm and written != algorithm:
+            draft.todo(source, f"these backends are spread by {algorithm} but a spec gives a load balancer one "
+                       f"algorithm: written as {written}", about=proxy)
+    if spreads and algorithm is None:
         draft.todo(source, f"{software_name} spreads requests by its default algorithm ({default_said}): "
                    f"written as round_robin", about=proxies[0])
 
 
-def listen(draft: Draft, proxies: list[str], port: int | None, tls: bool, source: Source, protocol: str = "http",
+def listen(draft: Draft, proxies: list[str], address: str, tls: bool, source: Source, protocol: str = "http",
            note: str = "") -> None:
-    """Users reach the proxy on a port; a Compose file's published ports, when given, already said so."""
-    if proxies in draft.mounts.values():
-        return  # a container: what users reach is what Compose publishes
+    """Users reach the proxy at an address (``[HOST:]PORT``); a Compose file's published ports,
+    when given, already said so, and a loopback address is not theirs to reach."""
+    host, port = split_address(address) if ":" in address else ("", int(address) if address.isdigit() else None)
+    if proxies in draft.mounts.values() or host.startswith(("127.", "localhost", "::1")):
+        return
     if protocol == "http" and tls:
         protocol = "https"
     draft.link(draft.client(), address_of(draft, proxies), protocol, source, port=port, tls=tls, note=note)

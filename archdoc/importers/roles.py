@@ -47,8 +47,11 @@ _ROLES = {
 _IMAGE_ALIASES = {"mongo": "mongodb", "httpd": "apache", "postgis": "postgresql", "agent": "datadog",
                   "node": "nodejs", "percona": "mysql", "valkey": "redis"}
 APPLICATION = Role(Kind.APP_SERVER, None, None, "http")
-_PORTS = {role.port: role for role in _ROLES.values()
-          if role.port and role.kind in (Kind.DATABASE, Kind.CACHE)} | {9000: _ROLES["php-fpm"]}
+_PORTS: dict[int, Role] = {}
+for _role in _ROLES.values():  # the first software of a port is its usual one: 3306 is MySQL, not MariaDB
+    if _role.port and _role.kind in (Kind.DATABASE, Kind.CACHE):
+        _PORTS.setdefault(_role.port, _role)
+SHORT_NAMES = {Kind.APP_SERVER: "app", Kind.WEB_SERVER: "web", Kind.DATABASE: "db", Kind.CACHE: "cache"}
 
 
 def role_of_software(name: str) -> Role | None:
@@ -69,7 +72,7 @@ def role_of_image(image: str) -> Role:
 
 
 def role_of_port(port: int | None) -> Role | None:
-    """A well-known database, cache or FastCGI port; None for the rest (HTTP, most likely)."""
+    """A well-known database or cache port; None for the rest (HTTP, most likely)."""
     return _PORTS.get(port) if port else None
 
 
