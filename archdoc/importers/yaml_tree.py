@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -98,16 +99,19 @@ def read_documents(path: Path, name: str, max_bytes: int) -> list[Tree]:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise SpecError([InputProblem(name, mark.line + 1, mark.column + 1, "",
+                    raise SpecError([InputProblem(name, *_position(event.start_mark), "",
                                                   f"nested deeper than {MAX_DEPTH} levels")])
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SpecError([InputProblem(name, line, column, "", f"not valid YAML: {error.problem or error}")]) from None
+        raise SpecError([InputProblem(name, *_position(error.problem_mark or error.context_mark), "",
+                                      f"not valid YAML: {error.problem or error}")]) from None
     except yaml.YAMLError as error:
         raise SpecError([InputProblem(name, 1, 1, "", f"not valid YAML: {error}")]) from None
     return [Tree(node, name) for node in nodes if node is not None]
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    """1-based line and column of a libyaml mark (the start of the file when there is none)."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
