@@ -155,6 +155,8 @@ def test_an_unknown_directive_is_skipped_with_a_warning(tmp_path: Path, monkeypa
     assert 'nginx.conf:3: warning: unknown directive "frobnicate" skipped' in result.stderr
     assert 'haproxy.cfg:3: warning: unknown keyword "frobnicate" skipped' in result.stderr
     assert "to: app," in result.stdout  # what follows it is still read
+    result = run("import", str(CASES / "kubernetes" / "statefulset_todo" / "shop.yaml"))
+    assert result.exit_code == 0 and "shop.yaml:66: warning: kind ConfigMap is not read: skipped" in result.stderr
 
 
 def test_hostile_yaml_constructs_nothing_and_ends(write_spec, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archdoc.importers.draft import Draft, Source
-from archdoc.importers.roles import Role, protocol_to, role_of_image
+from archdoc.importers.roles import APPLICATION, Role, protocol_to, role_of_image, role_of_software
 from archdoc.importers.yaml_tree import Tree
 from archdoc.model.kinds import Kind
 from archdoc.wording import plural, sentence_list
@@ -46,8 +46,7 @@ def import_compose(documents: list[Tree], path: Path, draft: Draft) -> None:
     draft.notes.append(
         f"{file}: every service runs on the one machine Compose runs on ({host.id}): a single point of "
         f"failure for all of them; give the tiers machines of their own to remove it.")
-    services = [Service(name, tree, role_of_image(_text(tree.get("image"))))
-                for name, tree in services_tree.items() if tree.is_mapping]
+    services = [Service(name, tree, _role(tree)) for name, tree in services_tree.items() if tree.is_mapping]
     for service in services:
         _add_service(service, host.id, draft)
     by_name = {s.name: s for s in services}
@@ -86,6 +85,21 @@ def _add_service(service: Service, host: str, draft: Draft) -> None:
     if role.kind == Kind.MONITORING:
         draft.parts[service.members[0]].notes.append("its own traffic is not drawn")
     draft.addresses[service.name] = service.address
+
+
+def _role(tree: Tree) -> Role:
+    """What a service runs: its image says, or for an application image its command
+    (``gunicorn -b 0.0.0.0:5000 app:app`` runs Gunicorn)."""
+    role = role_of_image(_text(tree.get("image")))
+    if role is not APPLICATION:
+        return role
+    for key in ("command", "entrypoint"):
+        found = tree.get(key)
+        for word in " ".join(found.strings() if found is not None else []).split():
+            named = role_of_software(word.rsplit("/", 1)[-1])
+            if named is not None and named.kind == Kind.APP_SERVER:
+                return named
+    return role
 
 
 def _text(tree: Tree | None) -> str:

@@ -20,6 +20,7 @@ from archdoc.wording import plural
 
 _WORKLOADS = ("Deployment", "StatefulSet")
 _MAX_MEMBERS = 64
+_READ = (*_WORKLOADS, "Service", "Ingress", "HorizontalPodAutoscaler", "NetworkPolicy")
 
 
 def is_kubernetes(documents: list[Tree]) -> bool:
@@ -41,7 +42,10 @@ class Workload:
 def import_kubernetes(documents: list[Tree], draft: Draft) -> None:
     by_kind: dict[str, list[Tree]] = {}
     for document in documents:
-        by_kind.setdefault(_text(document.get("kind")), []).append(document)
+        kind = _text(document.get("kind"))
+        if kind not in _READ:
+            draft.warn(Source(document.file, document.line), f"kind {kind} is not read: skipped")
+        by_kind.setdefault(kind, []).append(document)
     workloads = [_workload(d) for kind in _WORKLOADS for d in by_kind.get(kind, [])]
     minimums = _autoscaled(by_kind.get("HorizontalPodAutoscaler", []))
     if workloads:
