@@ -155,5 +155,5 @@ def _backend(section: Section, defaults: list[Section], proxies: list[str], draf
             algorithm = "round_robin"
     if algorithm == "round_robin" and any(s.weighted for s in servers):
         algorithm = "weighted_round_robin"
-    spread(draft, proxies, [t for t, s in zip(targets, servers, strict=False) if not s.backup] or targets,
+    spread(draft, proxies, targets,
            algorithm, section.source, "HAProxy", "roundrobin")

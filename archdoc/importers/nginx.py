@@ -150,16 +150,15 @@ def _pass(target: str, scheme: str, source: Source, upstreams: dict[str, Upstrea
         draft.todo(source, f"the target {target} is chosen at run time: not drawn", about=proxies[0])
         return
     role = role_of_software({"fastcgi": "php-fpm", "uwsgi": "uwsgi"}.get(scheme, "")) or APPLICATION
-    protocol = scheme if scheme != "http" else "http"
     upstream = upstreams.get(address)
     if upstream is None:
         if address.startswith("unix:"):
             address = "localhost"
         host, port = split_address(address)
-        send_to(draft, proxies, [Backend(host, port, source, tls=tls, role=role)], protocol)
+        send_to(draft, proxies, [Backend(host, port, source, tls=tls, role=role)], scheme)
         return
     servers = [Backend(s.host, s.port, s.source, s.backup, tls, s.weighted, role) for s in upstream.servers]
-    targets = send_to(draft, proxies, servers, protocol)
+    targets = send_to(draft, proxies, servers, scheme)
     algorithm = upstream.algorithm
     if algorithm is None and upstream.algorithm_source is not None:
         draft.todo(upstream.algorithm_source, "a hash on a key archdoc has no algorithm for: written as round_robin",
@@ -167,5 +166,5 @@ def _pass(target: str, scheme: str, source: Source, upstreams: dict[str, Upstrea
         algorithm = "round_robin"
     if algorithm in (None, "round_robin") and any(s.weighted for s in servers):
         algorithm = "weighted_round_robin"
-    spread(draft, proxies, [t for t, s in zip(targets, servers, strict=False) if not s.backup] or targets,
+    spread(draft, proxies, targets,
            algorithm, upstream.source, "Nginx", "round robin")

@@ -97,14 +97,17 @@ def _is_ip(text: str) -> bool:
 
 
 def send_to(draft: Draft, proxies: list[str], backends: list[Backend], protocol: str) -> list[str]:
-    """Links from the proxy to each backend; returns the backends' ids."""
-    ids = []
+    """Links from the proxy to each backend; returns the ids of those that take traffic (the
+    backups only when there is nothing else)."""
+    ids, active = [], []
     hostless = []
     for backend in backends:
         target = backend_id(draft, proxies, backend)
         if target in proxies:
             continue
         ids.append(target)
+        if not backend.backup:
+            active.append(target)
         role = draft.role(target)
         if "host" not in draft.parts[target].fields and draft.parts[target].kind != Kind.CLUSTER:
             hostless.append(target)
@@ -120,7 +123,7 @@ def send_to(draft: Draft, proxies: list[str], backends: list[Backend], protocol:
         count = len(hostless)
         draft.todo(backends[0].source, f"the {noun(count, 'machine')} of {sentence_list(hostless)} {verb(count, 'be')} "
                    f"not named: written without a host", about=hostless[0])
-    return ids
+    return active or ids
 
 
 def spread(draft: Draft, proxies: list[str], targets: list[str], algorithm: str | None, source: Source,
