@@ -375,6 +375,33 @@ def rules(rule_id: str | None, output_format: str) -> None:
         sys.exit(EXIT_INPUT_ERROR)
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the spec to this file (default: standard output).")
+@max_bytes_option
+def import_(files: tuple[str, ...], output: str | None, max_bytes: int) -> None:
+    """Write a spec from Docker Compose files, Kubernetes manifests, HAProxy and Nginx
+    configurations; several files make one spec.
+
+    Each component and link carries a comment naming the file and line it came from;
+    what the files do not say is a TODO, in the spec and on standard error.
+    Exit status: 0 done; 2 a file that cannot be read.
+    """
+    from pathlib import Path
+
+    from archdoc.files import write_atomically
+    from archdoc.importers import import_files
+
+    with input_errors_exit():
+        imported = import_files(list(files), max_bytes)
+    echo_problems(imported.messages)
+    if output:
+        write_atomically(Path(output), imported.text)
+    else:
+        click.echo(imported.text, nl=False)
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format, for editors' YAML plug-ins."""
