@@ -12,7 +12,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,9 +31,11 @@ from archdoc.specfile import DEFAULT_MAX_BYTES
 _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def say(text: object, err: bool = False, nl: bool = True) -> None:
-    """Every line archdoc prints: what a terminal would act on becomes U+FFFD."""
-    click.echo(_TERMINAL_UNSAFE.sub("\ufffd", str(text)), err=err, nl=nl)
+def say(text: object, err: bool = False, nl: bool = True, colour: Callable[[str], str] | None = None) -> None:
+    """Every line archdoc prints: what a terminal would act on becomes U+FFFD; then, when
+    asked, archdoc's own colours go in."""
+    safe = _TERMINAL_UNSAFE.sub("\ufffd", str(text))
+    click.echo(colour(safe) if colour else safe, err=err, nl=nl)
 
 
 def say_json(text: str) -> None:
@@ -74,6 +76,16 @@ fail_on_option = click.option(
     "--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
     callback=lambda ctx, param, value: Severity(value) if value else None,
     help="Exit with status 1 when a finding has this severity or a higher one.")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only the problems: findings, errors, failures.")
+colour_option = click.option("--no-color", is_flag=True,
+                             help="No colour (it is used only on a terminal, and never when NO_COLOR is set).")
+
+
+def wants_colour(no_color: bool) -> bool:
+    """Colour only for a person at a terminal who has not asked for none (https://no-color.org)."""
+    return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
 timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
     help="Seconds one spec may take; past that it is stopped and reported as a timeout (exit status 3).")
@@ -110,13 +122,16 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
-              show_default=True, help="How to print the findings.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="How to print the findings (github: workflow annotations).")
+@click.option("--formats", "output_format", hidden=True, type=click.Choice(["text", "json", "sarif", "github"]))
 @fail_on_option
 @max_bytes_option
 @timeout_option
+@quiet_option
+@colour_option
 def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, max_bytes: int,
-          timeout: float) -> None:
+          timeout: float, quiet: bool, no_color: bool) -> None:
     """Analyse specs (files, or folders of *.yaml) without rendering.
 
     Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
@@ -127,9 +142,11 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 
     outcomes = check_paths(paths, max_bytes, timeout)
     echo_problems(p for outcome in outcomes for p in outcome.problems)
-    formatted = format_run(outcomes, output_format)
+    formatted = format_run(outcomes, output_format, quiet)
     if output_format == "text":
-        say(formatted)
+        from archdoc.check.text import colourize
+
+        say(formatted, colour=colourize if wants_colour(no_color) else None)
     else:
         say_json(formatted)
     sys.exit(run_exit_status(outcomes, fail_on))
@@ -138,9 +155,11 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="output", show_default=True,
-              help="The folder to write into; each spec gets a folder named after its file.")
+              metavar="FOLDER", help="A folder (render writes many files): each spec gets a folder named after "
+              "its file in it.")
 @click.option("--formats", default=",".join(FORMATS), show_default=True,
               help="Comma-separated outputs to write: " + ", ".join(FORMATS) + ".")
+@click.option("--format", "formats", hidden=True)  # check and diff say --format: accept it here too
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="LR", show_default=True,
               help="The diagram's flow: left to right, top to bottom, ...")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -152,12 +171,13 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 @click.option("--memory", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MIB",
               help="The memory a worker (and the dot it runs) may use; past it, that spec fails.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Render on the Dask cluster at ADDRESS (pip install 'archdoc[dask]').")
+              help="Render on the Dask cluster at ADDRESS (pip install 'archdoc-infra[dask]').")
 @fail_on_option
 @max_bytes_option
+@quiet_option
 def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
            force: bool, plain: bool, memory: int, scheduler: str | None, fail_on: Severity | None,
-           max_bytes: int) -> None:
+           max_bytes: int, quiet: bool) -> None:
     """Draw the diagram and write the report of each spec (files, or folders of *.yaml).
 
     Writes OUTPUT/<spec file stem>/: diagram.png, diagram.svg, report.md, report.html,
@@ -169,7 +189,7 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     from archdoc.check import run_exit_status
     from archdoc.errors import BatchError
     from archdoc.run import Settings, plan, render_plan
-    from archdoc.run.summary import format_table, format_totals
+    from archdoc.run.summary import format_failures, format_table, format_totals
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or any(f not in FORMATS for f in chosen):
@@ -186,15 +206,19 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
             say(f"archdoc: {error}", err=True)
             sys.exit(EXIT_INPUT_ERROR)
     echo_problems(p for result in done.results for p in result.problems)
-    say(format_table(done.results, output))
-    say(f"\n{format_totals(done.results, done.seconds)}; index: {done.index}")
+    if quiet:  # the specs that failed, nothing else
+        say(format_failures(done.results), nl=False)
+    else:
+        say(format_table(done.results, output))
+        say(f"\n{format_totals(done.results, done.seconds)}; index: {done.index}")
     sys.exit(run_exit_status(done.results, fail_on))
 
 
 @cli.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("--fail", "fail", required=True, metavar="ID[,ID...]",
+@click.option("--down", "fail", required=True, metavar="ID[,ID...]",
               help="Components or servers that fail together (a server takes what it hosts with it).")
+@click.option("--fail", "fail", hidden=True)  # its first name, kept: --down does not read like --fail-on
 @max_bytes_option
 @timeout_option
 def whatif(spec: str, fail: str, max_bytes: int, timeout: float) -> None:
@@ -210,19 +234,21 @@ def whatif(spec: str, fail: str, max_bytes: int, timeout: float) -> None:
             say(whatif_sentence(load_spec(Path(spec), max_bytes), failed))
     except UnknownIds as error:
         for message in error.messages:
-            say(f"archdoc: {message} in --fail", err=True)
+            say(f"archdoc: {message} in --down", err=True)
         sys.exit(EXIT_INPUT_ERROR)
 
 
 @cli.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the fixed spec to this file (default: standard output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="A file (fix writes one spec): the fixed spec goes there (default: standard output).")
 @click.option("--only", multiple=True, metavar="RULE",
               help="Apply only the fix for this rule (repeatable); 'archdoc rules' lists them.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 when a fix would change the spec, 0 when none would.")
 @max_bytes_option
 @timeout_option
-def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int, timeout: float) -> None:
+def fix(spec: str, output: str | None, only: tuple[str, ...], check_only: bool, max_bytes: int, timeout: float) -> None:
     """Write a spec that resolves the findings archdoc can fix, keeping ids, order and comments."""
     from pathlib import Path
 
@@ -236,6 +262,10 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int, ti
         sys.exit(EXIT_INPUT_ERROR)
     with input_errors_exit(timeout, "fixing it"):
         fixed = fix_file(Path(spec), only, max_bytes)
+    if check_only:
+        for line in fixed.done:
+            say(f"would fix: {line}", err=True)
+        sys.exit(EXIT_FINDINGS if fixed.done else EXIT_OK)
     if output:
         try:
             write_atomically(Path(output), fixed.text)
@@ -258,9 +288,10 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int, ti
 @click.argument("before", type=click.Path(dir_okay=False))
 @click.argument("after", type=click.Path(dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the designs differ, 0 when they are the same (as git diff).")
 @max_bytes_option
 @timeout_option
-def diff(before: str, after: str, output_format: str, max_bytes: int, timeout: float) -> None:
+def diff(before: str, after: str, output_format: str, exit_code: bool, max_bytes: int, timeout: float) -> None:
     """Compare two designs: components, links, findings and availability."""
     from pathlib import Path
 
@@ -273,12 +304,14 @@ def diff(before: str, after: str, output_format: str, max_bytes: int, timeout: f
                             ensure_ascii=False))
     else:
         say(comparison.text(before, after), nl=False)
+    sys.exit(EXIT_FINDINGS if exit_code and comparison.differs else EXIT_OK)
 
 
 @cli.command()
 @task_option("The course task: alx-0 simple web stack ... alx-3 scale up.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the starter spec here (default: standard output); an existing file is kept.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="A file (new writes one spec): the starter goes there (default: standard output); an existing "
+              "file is kept.")
 def new(task: str, output: str | None) -> None:
     """Write a starter spec for a task of the web infrastructure design project."""
     from pathlib import Path
@@ -306,11 +339,14 @@ def grade(spec: str, task: str, max_bytes: int, timeout: float) -> None:
     """Check a design against a task's requirements: exit 0 when it meets them, 1 when not."""
     from pathlib import Path
 
-    from archdoc.course.tasks import TASKS, grade_file
+    from archdoc.course.tasks import TASKS, grade_file, misnamed_task_file
 
     chosen = TASKS[task]
     with input_errors_exit(timeout, "grading it"):
         problems = grade_file(Path(spec), chosen, max_bytes)
+    misnamed = misnamed_task_file(Path(spec))
+    if misnamed:
+        say(f"{spec}: the course checks file names: did you mean {misnamed}?", err=True)
     if not problems:
         say(f"{spec}: meets {task} ({chosen.title})")
         sys.exit(EXIT_OK)
@@ -322,7 +358,8 @@ def grade(spec: str, task: str, max_bytes: int, timeout: float) -> None:
 
 @cli.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="The hand-in folder.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="FOLDER",
+              help="A folder (handin writes many files): the hand-in folder.")
 @click.option("--course", type=click.Choice(COURSES), default=COURSES[0], show_default=True)
 @click.option("--image-base-url", default=None, metavar="URL",
               help="Where the images folder will be served from; the answer files then hold full addresses.")
@@ -377,8 +414,8 @@ def rules(rule_id: str | None, output_format: str) -> None:
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the spec to this file (default: standard output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="A file (import writes one spec): the spec goes there (default: standard output).")
 @max_bytes_option
 def import_(files: tuple[str, ...], output: str | None, max_bytes: int) -> None:
     """Write a spec from Docker Compose files, Kubernetes manifests, HAProxy and Nginx

@@ -79,6 +79,12 @@ class Comparison:
             })
         return rows
 
+    @property
+    def differs(self) -> bool:
+        """Whether the designs differ in any component or link (findings and availability follow from them)."""
+        return bool(self.components_added or self.components_removed or self.components_changed
+                    or self.links_added or self.links_removed)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "components": {"added": self.components_added, "removed": self.components_removed,

@@ -16,14 +16,25 @@ from archdoc.rules import RULES
 from tests.conftest import SPECS, run
 
 
-def test_text_groups_findings_by_severity() -> None:
-    result = run("check", str(SPECS / "0-simple_web_stack.yaml"))
+def test_text_findings_start_where_editors_jump_and_worst_first() -> None:
+    spec = SPECS / "0-simple_web_stack.yaml"
+    result = run("check", str(spec))
     assert result.exit_code == 0
     out = result.stdout
-    assert out.index("  HIGH") < out.index("    spof server-1:") < out.index("  MEDIUM")
-    assert out.index("  MEDIUM") < out.index("    no-monitoring server-1:")
+    assert f"\n{spec}:12:3: high: spof server-1: If server-1 fails" in out  # server-1 stands on line 12
+    assert out.index(": high: spof server-1:") < out.index(": medium: no-monitoring server-1:")
     assert "why: " in out and "fix: " in out
     assert out.rstrip().endswith("1 spec checked: 9 findings (4 high, 5 medium)")
+    quiet = run("check", "-q", str(spec)).stdout.splitlines()
+    assert len(quiet) == 9 and all(line.startswith(f"{spec}:") for line in quiet)
+
+
+def test_github_annotations_one_per_finding() -> None:
+    spec = SPECS / "0-simple_web_stack.yaml"
+    lines = run("check", "--format", "github", str(spec)).stdout.splitlines()
+    assert len(lines) == 9
+    assert lines[0].startswith(f"::error file={spec},line=12,col=3,title=archdoc spof%3A server-1::If server-1 fails")
+    assert sum(line.startswith("::warning ") for line in lines) == 5
 
 
 @pytest.mark.parametrize(("fail_on", "status"), [("high", 1), ("medium", 1), ("low", 1), (None, 0)])

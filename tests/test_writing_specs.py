@@ -73,3 +73,80 @@ def test_master_and_slave_are_primary_and_replica(write_spec) -> None:  # type: 
     """)
     topology = loads(path.read_text(), "t.yaml")
     assert [c.role for c in topology.components.values()] == ["primary", "replica"]
+
+
+@pytest.mark.parametrize(("field", "wrong", "right"), [
+    ("algorithm", "roundrobin", "round_robin"), ("mode", "active-passive", "active_passive"),
+    ("role", "replicca", "replica"), ("replication", "semisync", "semi_sync"),
+])
+def test_did_you_mean_for_every_closed_value(write_spec, field: str, wrong: str, right: str) -> None:  # type: ignore[no-untyped-def]
+    body = {"algorithm": "{kind: load_balancer, algorithm: %s}", "mode": "{kind: cluster, members: [x, y], mode: %s}",
+            "role": "{kind: database, role: %s}", "replication": "{kind: database, replication: %s}"}[field]
+    path = write_spec(f"archdoc: 1\ntitle: t\ncomponents:\n  a: {body % wrong}\n")
+    result = run("check", str(path))
+    assert result.exit_code == 2 and f"'{wrong}' is not allowed here (did you mean '{right}'?)" in result.stderr
+
+
+def test_did_you_mean_for_a_misspelt_id(write_spec) -> None:  # type: ignore[no-untyped-def]
+    path = write_spec("""
+        archdoc: 1
+        title: t
+        components:
+          web-01: {kind: server}
+          nginx: {kind: web_server, host: web01}
+          app: {kind: app_server}
+          db: {kind: database}
+          replica: {kind: database, role: replica, replica_of: dbb}
+          pair: {kind: cluster, members: [nginx, ap], mode: active_active}
+        links:
+          - {from: nginx, to: app}
+          - {from: app, to: bd}
+    """)
+    result = run("check", str(path))
+    for wrong, right in (("web01", "web-01"), ("dbb", "db"), ("ap", "app"), ("bd", "db")):
+        assert f"unknown id '{wrong}' (did you mean '{right}'?)" in result.stderr
+
+
+def test_a_task_file_name_close_to_the_course_name_gets_did_you_mean(tmp_path: Path) -> None:
+    spec = tmp_path / "3-scale-up.yaml"
+    spec.write_text((SPECS / "3-scale_up.yaml").read_text())
+    assert "did you mean 3-scale_up.yaml?" in run("grade", str(spec), "--task", "alx-3").stderr
+    result = run("handin", str(spec), "-o", str(tmp_path / "h"))
+    assert result.exit_code == 2 and "(did you mean 3-scale_up.yaml?)" in result.stderr
+
+
+def test_a_spec_from_standard_input(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from archdoc.cli import cli
+    from archdoc.specfile import reading
+
+    reading._stdin_cache.clear()
+    text = (SPECS / "0-simple_web_stack.yaml").read_text()
+    result = CliRunner().invoke(cli, ["check", "-"], input=text)
+    assert result.exit_code == 0 and result.stdout.startswith("<stdin>: Simple web stack: 9 findings")
+    reading._stdin_cache.clear()
+    result = CliRunner().invoke(cli, ["render", "-", "-o", str(tmp_path), "--formats", "md"], input=text)
+    assert result.exit_code == 0 and (tmp_path / "stdin" / "report.md").is_file()
+    reading._stdin_cache.clear()
+
+
+def test_diff_exit_code_and_fix_check(tmp_path: Path) -> None:
+    a = SPECS / "1-distributed_web_infrastructure.yaml"
+    assert run("diff", str(a), str(a), "--exit-code").exit_code == 0
+    assert run("diff", str(a), str(SPECS / "2-secured_and_monitored_web_infrastructure.yaml"), "--exit-code").exit_code == 1
+    assert run("diff", str(a), str(SPECS / "2-secured_and_monitored_web_infrastructure.yaml")).exit_code == 0
+    result = run("fix", str(a), "--check")
+    assert result.exit_code == 1 and result.stdout == "" and "would fix:" in result.stderr
+
+
+def test_whatif_takes_down_and_keeps_fail(tmp_path: Path) -> None:
+    spec = str(SPECS / "1-distributed_web_infrastructure.yaml")
+    assert run("whatif", spec, "--down", "web-01").stdout == run("whatif", spec, "--fail", "web-01").stdout
+    assert "can no longer write data" in run("whatif", spec, "--down", "web-01").stdout
+
+
+def test_render_accepts_format_as_check_does(tmp_path: Path) -> None:
+    result = run("render", str(SPECS / "0-simple_web_stack.yaml"), "-o", str(tmp_path), "--format", "md")
+    assert result.exit_code == 0 and sorted(p.name for p in (tmp_path / "0-simple_web_stack").iterdir()
+                                           if not p.name.startswith(".")) == ["report.md"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from archdoc.course.tasks import TASK_BY_ANSWER_FILE, Task
+from archdoc.course.tasks import TASK_BY_ANSWER_FILE, Task, misnamed_task_file
 from archdoc.errors import HandinError, InputProblem, SpecError
 from archdoc.files import write_atomically
 from archdoc.rules import Analysis, analyse
@@ -60,7 +60,10 @@ def task_of(spec: Path) -> Task:
     task = TASK_BY_ANSWER_FILE.get(spec.stem)
     if task is None:
         names = ", ".join(f"{name}.yaml" for name in TASK_BY_ANSWER_FILE)
-        raise HandinError(f"{spec}: cannot tell which task this spec answers; name it after its task ({names})")
+        close = misnamed_task_file(spec)
+        hint = f" (did you mean {close}?)" if close else ""
+        raise HandinError(f"{spec}: cannot tell which task this spec answers{hint}; name it after its task "
+                          f"({names}): the course checks the exact names")
     return task
 
 

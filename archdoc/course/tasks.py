@@ -5,6 +5,7 @@ the kinds and counts each task asks for, and the spec mistakes the course lists.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
@@ -170,6 +171,18 @@ def mistakes(analysis: Analysis) -> list[str]:
         if finding.rule == WriteToReplica.id:
             found.append(f"{finding.component} writes to a read-only replica: wire it to the primary for writes")
     return found
+
+
+def misnamed_task_file(spec: Path) -> str | None:
+    """The task file name a spec's name comes close to without being it ('3-scale_up.yaml'
+    for '3-scale-up.yaml'): the course's checker looks for the exact names."""
+    if spec.stem in TASK_BY_ANSWER_FILE:
+        return None
+    close = difflib.get_close_matches(spec.stem.lower().replace("-", "_"),
+                                      [name.replace("-", "_") for name in TASK_BY_ANSWER_FILE], n=1, cutoff=0.8)
+    if not close:
+        return None
+    return next(f"{name}{spec.suffix or '.yaml'}" for name in TASK_BY_ANSWER_FILE if name.replace("-", "_") == close[0])
 
 
 def grade_file(path: Path, task: Task, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:

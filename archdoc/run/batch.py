@@ -295,7 +295,7 @@ def render_on_dask(jobs: list[Job], settings: Settings, address: str, report: Pr
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
-        raise BatchError("--scheduler needs the Dask extra: pip install 'archdoc[dask]'") from None
+        raise BatchError("--scheduler needs the Dask extra: pip install 'archdoc-infra[dask]'") from None
     _probe_scheduler(address)
     try:
         client = Client(address, timeout="10s", set_as_default=False)

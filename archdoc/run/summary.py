@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from archdoc.run.job import RENDERED, UNCHANGED, RenderResult
+from archdoc.run.job import RENDERED, SKIPPED, UNCHANGED, RenderResult
 from archdoc.wording import plural
 
 
@@ -37,6 +37,12 @@ def format_table(results: Sequence[RenderResult], out_root: str) -> str:
         lines.append("")
         lines += [f"{r.name}: {r.status}: {_reason(r)}" for r in failures]
     return "\n".join(lines)
+
+
+def format_failures(results: Sequence[RenderResult]) -> str:
+    """One line per spec that was not rendered, with why (what -q prints)."""
+    return "".join(f"{r.name}: {r.status}: {_reason(r)}\n" for r in results
+                   if r.status not in (RENDERED, UNCHANGED, SKIPPED))
 
 
 def format_totals(results: Sequence[RenderResult], seconds: float) -> str:

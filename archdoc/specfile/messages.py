@@ -55,7 +55,11 @@ def quoted(text: object) -> str:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word[:200], list(choices), n=1, cutoff=0.6)
+    """' (did you mean 'x'?)' for the nearest choice, or nothing. Short ids lose too much to a
+    swap of two letters for difflib's ratio ('bd' for 'db'), so a swap is tried first."""
+    choices = list(choices)
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(min(len(word), 64) - 1)} - {word}
+    close = [c for c in choices if c in swapped][:1] or difflib.get_close_matches(word[:200], choices, n=1, cutoff=0.6)
     return f" (did you mean {quoted(close[0])}?)" if close else ""
 
 

@@ -54,7 +54,7 @@ def _read_at_most(fd: int, limit: int) -> bytes:
 def read_stdin(max_bytes: int) -> bytes:
     """Standard input, read once per run (``check - -`` names it twice, but it has one content)."""
     if max_bytes not in _stdin_cache:
-        _stdin_cache[max_bytes] = _read_at_most(sys.stdin.buffer.fileno(), max_bytes + 1)
+        _stdin_cache[max_bytes] = sys.stdin.buffer.read(max_bytes + 1)  # never more than the limit and a byte
     return _stdin_cache[max_bytes]
 
 
