@@ -290,3 +290,28 @@ def test_text_that_starts_like_markdown_structure_stays_a_paragraph(tmp_path: Pa
     assert run("render", str(tmp_path / "s.yaml"), "-o", str(tmp_path / "out"), "--formats", "html").exit_code == 0
     report = (tmp_path / "out" / "s" / "report.html").read_text()
     assert f"<p>{html.escape(text, quote=False)}</p>" in report
+
+
+# --- Markdown viewed on GitHub ---------------------------------------------------------------
+AUTOLINKED = ["Visit http://evil.example/login", "www.evil.example/x", "mail a@evil.example", "mailto:a@b.example",
+              "HTTPS://WWW.EVIL.COM", "see foobar.com", "ftp://files.example", "xmpp:a@b.example/c", "<https://e.example>",
+              "[click](https://evil.example)", "![img](https://evil.example/x.png)"]
+
+
+@pytest.mark.parametrize("text", AUTOLINKED)
+def test_no_user_text_becomes_a_link_in_any_markdown_renderer(tmp_path: Path, text: str) -> None:
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+    from markdown_it import MarkdownIt
+
+    from archdoc.explain.knowledge import REFERENCES
+
+    (tmp_path / "s.yaml").write_text(spec_with(label=text, title=text, description=text))
+    assert run("render", str(tmp_path / "s.yaml"), "-o", str(tmp_path / "out"), "--formats", "md").exit_code == 0
+    report = (tmp_path / "out" / "s" / "report.md").read_text()
+    allowed = {reference.url for reference in REFERENCES}
+    for rendered in (cmarkgfm.github_flavored_markdown_to_html(report, options=Options.CMARK_OPT_UNSAFE),
+                     MarkdownIt("gfm-like", {"linkify": True}).render(report)):
+        hrefs = set(re.findall(r'<a href="([^"]*)"', rendered))
+        assert hrefs <= allowed, hrefs - allowed
+        assert "<img" not in rendered.replace('<img src="diagram.png"', "")

@@ -48,9 +48,22 @@ def md_trusted(text: object) -> str:
     return "".join(part if i % 2 else _literal(part) for i, part in enumerate(parts))
 
 
+# What GitHub's Markdown (and GitLab's, and markdown-it with linkify) turns into a link on
+# its own, though nothing marks it up: "scheme://", "mailto:", e-mail addresses and host
+# names ("www.x.org"; linkify takes "foobar.com" alone).
+_SCHEME = re.compile(r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*):(?=//|[a-z0-9._%+-]+@)")
+_HOST_DOT = re.compile(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z])")
+_AT = re.compile(r"(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9_-])")
+
+
 def _literal(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # Break what an autolinker would take for a link, invisibly: an entity for the ':' of a
+    # scheme and for a dot inside a host name, and the '@' of an address in an element of its own.
+    text = _SCHEME.sub(r"\1&#58;", text)
+    text = _HOST_DOT.sub("&#46;", text)
+    return _AT.sub("<span>@</span>", text)
 
 
 _ENV = jinja2.Environment(
