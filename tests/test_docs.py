@@ -31,3 +31,13 @@ def test_no_docstring_points_outside_the_repository() -> None:
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "archdoc").rglob("*.py")
                  if re.search(r"shared/|FORMAT\.md|RULES\.md", p.read_text(encoding="utf-8"))]
     assert not offenders
+
+
+def test_every_spec_the_readme_shows_loads() -> None:
+    from archdoc.specfile import loads
+
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    specs = [block for block in blocks if block.startswith("archdoc: 1")]
+    assert len(specs) >= 6
+    for spec in specs:
+        loads(spec, "README.md")  # raises on any input error
