@@ -142,6 +142,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 
     outcomes = check_paths(paths, max_bytes, timeout)
     echo_problems(p for outcome in outcomes for p in outcome.problems)
+    echo_problems(w for outcome in outcomes if outcome.analysis for w in outcome.analysis.warnings)
     formatted = format_run(outcomes, output_format, quiet)
     if output_format == "text":
         from archdoc.check.text import colourize

@@ -150,3 +150,51 @@ def test_render_accepts_format_as_check_does(tmp_path: Path) -> None:
     result = run("render", str(SPECS / "0-simple_web_stack.yaml"), "-o", str(tmp_path), "--format", "md")
     assert result.exit_code == 0 and sorted(p.name for p in (tmp_path / "0-simple_web_stack").iterdir()
                                            if not p.name.startswith(".")) == ["report.md"]
+
+
+ACCEPTING = """
+archdoc: 1
+title: Accepted
+components:
+  user: {kind: client}
+  srv: {kind: server}
+  web: {kind: web_server, host: srv}
+links:
+  - {from: user, to: web, protocol: https}
+accepted:
+  - {rule: no-monitoring, component: srv, reason: "monitored by the hosting company"}
+  - {rule: spof, component: srv, reason: "a demo", until: "2020-01-01"}
+  - {rule: spoff, component: web, reason: "a typo"}
+"""
+
+
+def test_accepted_findings_stay_in_the_report_and_leave_the_count(tmp_path: Path) -> None:
+    import json
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text(ACCEPTING)
+    result = run("check", str(spec), "--fail-on", "medium")
+    assert result.exit_code == 1  # the others still count
+    assert ": medium: no-monitoring srv:" not in result.stdout and "; 1 accepted" in result.stdout
+    assert f"{spec}:12:5: accepted: warning: spof on srv was accepted until 2020-01-01: it counts again" \
+        in result.stderr
+    assert "spoff on web matches no finding (there is no rule 'spoff'; did you mean 'spof'?)" in result.stderr
+    assert ": high: spof srv:" in result.stdout  # past its day, it counts
+    document = json.loads(run("check", str(spec), "--format", "json").stdout)["specs"][0]
+    assert [(a["rule"], a["component"], a["reason"]) for a in document["accepted"]] == [
+        ("no-monitoring", "srv", "monitored by the hosting company")]
+    sarif = json.loads(run("check", str(spec), "--format", "sarif").stdout)["runs"][0]["results"]
+    suppressed = [r for r in sarif if r.get("suppressions")]
+    assert [(r["ruleId"], r["suppressions"][0]["justification"]) for r in suppressed] == [
+        ("no-monitoring", "monitored by the hosting company")]
+    run("render", str(spec), "-o", str(tmp_path / "out"), "--formats", "md")
+    report = (tmp_path / "out" / "s" / "report.md").read_text()
+    assert "## Accepted risks" in report and "monitored by the hosting company" in report
+
+
+def test_an_accepted_finding_with_no_risk_left_counts_nothing(tmp_path: Path) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text(ACCEPTING.replace('until: "2020-01-01"', 'until: "2999-12-31"'))
+    assert "; 2 accepted" in run("check", str(spec)).stdout
+    spec.write_text(ACCEPTING.replace('until: "2020-01-01"', 'until: "2026-02-30"'))
+    assert "is not a day of the calendar" in run("check", str(spec)).stderr

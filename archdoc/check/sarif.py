@@ -80,18 +80,23 @@ def format_run(outcomes: Sequence[SpecOutcome]) -> str:
         topology = outcome.analysis.topology
         for crash in outcome.analysis.crashes:
             notifications.append({"level": "error", "message": {"text": f"{outcome.path}: {crash}"}})
-        for finding in outcome.analysis.findings:
+        justifications = {(a.finding.rule, a.finding.component): a.entry.reason for a in outcome.analysis.accepted}
+        for finding in [*outcome.analysis.findings, *(a.finding for a in outcome.analysis.accepted)]:
             line, column = topology.positions.get(finding.component, (1, 1))
             location = _location(outcome.path, line, column)
             location["logicalLocations"] = [{"name": finding.component, "kind": "object"}]
-            results.append({
+            result: dict[str, object] = {
                 "ruleId": finding.rule,
                 "ruleIndex": rule_index[finding.rule],
                 "level": LEVELS[finding.severity],
                 "message": {"text": f"{finding.message} Fix: {finding.fix}"},
                 "locations": [location],
                 "partialFingerprints": {"archdocFinding/v1": f"{finding.rule}:{finding.component}"},
-            })
+            }
+            reason = justifications.get((finding.rule, finding.component))
+            if reason is not None:  # accepted in the spec: shown as suppressed in code scanning
+                result["suppressions"] = [{"kind": "inSource", "justification": reason}]
+            results.append(result)
     run = {
         "tool": {"driver": {"name": "archdoc", "version": __version__, "rules": _rules()}},
         "invocations": [{

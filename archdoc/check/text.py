@@ -60,7 +60,8 @@ def format_outcome(outcome: SpecOutcome, quiet: bool = False) -> str:
     if outcome.analysis is None:
         return f"{outcome.path}: not checked, {len(outcome.problems)} input error(s)"
     analysis = outcome.analysis
-    lines = [] if quiet else [f"{outcome.path}: {analysis.topology.title}: {count_phrase(analysis.counts())}"]
+    accepted = f"; {len(analysis.accepted)} accepted" if analysis.accepted else ""
+    lines = [] if quiet else [f"{outcome.path}: {analysis.topology.title}: {count_phrase(analysis.counts())}{accepted}"]
     for _, same_rule in groupby(analysis.findings, key=lambda f: f.rule):
         findings = list(same_rule)
         shared = len({(f.why, f.fix) for f in findings}) == 1

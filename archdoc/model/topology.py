@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from archdoc.model.components import Access, Certificate, Cluster, Component, Database, Firewall, Monitoring
@@ -43,6 +44,20 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class Accepted:
+    """A finding a team has accepted (the spec's ``accepted:``), until a day or for good."""
+
+    rule: str
+    component: str
+    reason: str
+    until: date | None = None
+    position: tuple[int, int] = (1, 1)  # where the entry stands in the spec
+
+    def in_force(self, today: date) -> bool:
+        return self.until is None or today <= self.until
+
+
+@dataclass(frozen=True)
 class DnsRecord:
     name: str
     type: str
@@ -67,6 +82,7 @@ class Topology:
     dns: tuple[DnsRecord, ...] = ()
     file: str = "<spec>"
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # component id -> line, column
+    accepted: tuple[Accepted, ...] = ()
 
     # --- components -----------------------------------------------------------------
     def kind(self, component_id: str) -> Kind:

@@ -64,6 +64,16 @@ class LinkEntry(SpecModel):
     label: str | None = None
 
 
+class AcceptedEntry(SpecModel):
+    """A finding the team has accepted, with why: kept in the report, out of the exit status."""
+
+    rule: str = Field(description="The rule's id, as `archdoc rules` lists them.")
+    component: ComponentId = Field(description="The component the finding is on.")
+    reason: Annotated[str, StringConstraints(min_length=1)] = Field(description="Why the risk is accepted.")
+    until: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
+        None, description="YYYY-MM-DD: after this day the finding counts again.")
+
+
 def _version_is_a_whole_number(value: Any) -> Any:
     """`archdoc: true` and `archdoc: 1.0` equal 1 in Python, and are not the version 1: a
     type other than a whole number is passed on as text, which Literal[1] refuses."""
@@ -83,6 +93,8 @@ class Header(SpecModel):
     dns: Annotated[list[DnsEntry], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
     components: dict[str, Any]
     links: Annotated[list[Any], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
+    accepted: Annotated[list[AcceptedEntry], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list, description="Findings the team has accepted: rule, component, reason, until.")
 
 
 class SpecDocument(Header):

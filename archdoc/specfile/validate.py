@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -29,7 +30,7 @@ from archdoc.model.components import (
 )
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software
-from archdoc.model.topology import ENCRYPTED_PROTOCOLS, DnsRecord, Link, Topology
+from archdoc.model.topology import ENCRYPTED_PROTOCOLS, Accepted, DnsRecord, Link, Topology
 from archdoc.specfile.document import DnsEntry, Header, LinkEntry
 from archdoc.specfile.messages import ID_RULE, did_you_mean, problems_from
 from archdoc.specfile.messages import quoted as q
@@ -265,6 +266,22 @@ class _Checker:
             entry=index,
         )
 
+    def accepted(self, header: Header) -> list[Accepted]:
+        """The accepted findings; whether the rule exists and a finding matches is the
+        analysis's to say (a warning, not an error: the design may have been fixed)."""
+        entries = []
+        for i, entry in enumerate(header.accepted):
+            path: FieldPath = ("accepted", i)
+            self.refer(path + ("component",), entry.component, None, "")
+            until = None
+            if entry.until is not None:
+                try:
+                    until = date.fromisoformat(entry.until)
+                except ValueError:
+                    self.problem(path + ("until",), f"{q(entry.until)} is not a day of the calendar (YYYY-MM-DD)")
+            entries.append(Accepted(entry.rule, entry.component, entry.reason, until, self.source.position(path)))
+        return entries
+
     def protocol_of(self, target: str) -> str:
         """A link's protocol when the spec leaves it out: what the target speaks. A database or
         a cache speaks its software's protocol (tcp when it names none), anything else http.
@@ -298,6 +315,7 @@ def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
     checker.references()
     dns = checker.dns(header) if header else []
     links = checker.links(entries)
+    accepted = checker.accepted(header) if header else []
     if checker.problems or header is None:
         raise SpecError(checker.problems)
     positions: Mapping[str, tuple[int, int]] = {
@@ -313,4 +331,5 @@ def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
         links=tuple(links),
         file=source.file,
         positions=MappingProxyType(dict(positions)),
+        accepted=tuple(accepted),
     )

@@ -12,7 +12,7 @@ from archdoc.explain.report.components import component_sections
 from archdoc.explain.report.databases import database_section
 from archdoc.explain.report.document import FindingGroup, Report, RuleGroup, Section, Table
 from archdoc.explain.report.failures import availability_section, failure_section
-from archdoc.explain.report.issues import issue_groups
+from archdoc.explain.report.issues import accepted_risks, issue_groups
 from archdoc.explain.report.load_balancing import load_balancing
 from archdoc.explain.report.monitoring import monitoring_section
 from archdoc.explain.report.overview import servers_table, summary
@@ -44,6 +44,7 @@ def build_report(analysis: Analysis) -> Report:
         overview=servers_table(topology),
         sections=tuple(sections),
         issues=issue_groups(analysis),
+        accepted=accepted_risks(analysis),
         references=references(analysis),
         counts=analysis.counts(),
     )

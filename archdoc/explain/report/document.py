@@ -54,3 +54,4 @@ class Report:
     issues: tuple[FindingGroup, ...]
     references: tuple[tuple[str, str], ...]
     counts: dict[str, int] = field(default_factory=dict)
+    accepted: tuple[str, ...] = ()  # the accepted risks, a sentence each

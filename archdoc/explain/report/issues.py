@@ -28,3 +28,12 @@ def issue_groups(analysis: Analysis) -> tuple[FindingGroup, ...]:
         if rules:
             groups.append(FindingGroup(title, tuple(rules)))
     return tuple(groups)
+
+
+def accepted_risks(analysis: Analysis) -> tuple[str, ...]:
+    """A sentence per finding the spec accepts: what it is, and the team's reason."""
+    return tuple(
+        f"{a.finding.component} ({a.finding.severity.value}, {a.finding.rule}): {a.finding.message} Accepted"
+        + (f" until {a.entry.until.isoformat()}" if a.entry.until else "") + f": {a.entry.reason}"
+        for a in analysis.accepted
+    )
