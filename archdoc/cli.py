@@ -132,10 +132,11 @@ def cli() -> None:
 @colour_option
 def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, max_bytes: int,
           timeout: float, quiet: bool, no_color: bool) -> None:
-    """Analyse specs (files, or folders of *.yaml) without rendering.
+    """Analyse specs without rendering: files, '-' for standard input, or folders (the
+    *.yaml/*.yml in them whose top level has the archdoc key).
 
     Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
-    3 an internal error. Over several specs, the worst of them.
+    3 a time-out or an internal error. Over several specs, the worst of them.
     """
     from archdoc.check import check_paths, run_exit_status
     from archdoc.check.formats import format_run
@@ -179,7 +180,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
            force: bool, plain: bool, memory: int, scheduler: str | None, fail_on: Severity | None,
            max_bytes: int, quiet: bool) -> None:
-    """Draw the diagram and write the report of each spec (files, or folders of *.yaml).
+    """Draw the diagram and write the report of each spec: files, '-' for standard input,
+    or folders (the *.yaml/*.yml in them whose top level has the archdoc key).
 
     Writes OUTPUT/<spec file stem>/: diagram.png, diagram.svg, report.md, report.html,
     report.pdf and findings.json, and OUTPUT/index.html for the whole run. Specs that have
@@ -288,7 +290,8 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], check_only: bool, 
 @cli.command()
 @click.argument("before", type=click.Path(dir_okay=False))
 @click.argument("after", type=click.Path(dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How to print the comparison.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the designs differ, 0 when they are the same (as git diff).")
 @max_bytes_option
 @timeout_option
