@@ -44,6 +44,9 @@ def say_json(text: str) -> None:
     click.echo(_TERMINAL_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
 
 
+CHECK_FORMATS = ("text", "json", "sarif", "github", "gitlab")
+
+
 def echo_problems(problems: Iterable[object]) -> None:
     """Input problems go to stderr, one `FILE:LINE:COLUMN: field: what is wrong` a line."""
     for problem in problems:
@@ -86,6 +89,10 @@ def wants_colour(no_color: bool) -> bool:
     return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
+only_specs_option = click.option(
+    "--only-specs", is_flag=True,
+    help="Skip files named that are no archdoc spec, as a folder scan does (for pre-commit, which names every "
+    "changed YAML file).")
 timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
     help="Seconds one spec may take; past that it is stopped and reported as a timeout (exit status 3).")
@@ -122,16 +129,18 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="How to print the findings (github: workflow annotations).")
-@click.option("--formats", "output_format", hidden=True, type=click.Choice(["text", "json", "sarif", "github"]))
+@click.option("--format", "output_format", type=click.Choice(CHECK_FORMATS), default="text", show_default=True,
+              help="How to print the findings (sarif: code scanning; github: workflow annotations; gitlab: Code "
+              "Quality).")
+@click.option("--formats", "output_format", hidden=True, type=click.Choice(CHECK_FORMATS))
 @fail_on_option
 @max_bytes_option
 @timeout_option
 @quiet_option
 @colour_option
+@only_specs_option
 def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, max_bytes: int,
-          timeout: float, quiet: bool, no_color: bool) -> None:
+          timeout: float, quiet: bool, no_color: bool, only_specs: bool) -> None:
     """Analyse specs without rendering: files, '-' for standard input, or folders (the
     *.yaml/*.yml in them whose top level has the archdoc key).
 
@@ -141,7 +150,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     from archdoc.check import check_paths, run_exit_status
     from archdoc.check.formats import format_run
 
-    outcomes = check_paths(paths, max_bytes, timeout)
+    outcomes = check_paths(paths, max_bytes, timeout, only_specs)
     echo_problems(p for outcome in outcomes for p in outcome.problems)
     echo_problems(w for outcome in outcomes if outcome.analysis for w in outcome.analysis.warnings)
     formatted = format_run(outcomes, output_format, quiet)
@@ -177,9 +186,10 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 @fail_on_option
 @max_bytes_option
 @quiet_option
+@only_specs_option
 def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
            force: bool, plain: bool, memory: int, scheduler: str | None, fail_on: Severity | None,
-           max_bytes: int, quiet: bool) -> None:
+           max_bytes: int, quiet: bool, only_specs: bool) -> None:
     """Draw the diagram and write the report of each spec: files, '-' for standard input,
     or folders (the *.yaml/*.yml in them whose top level has the archdoc key).
 
@@ -198,7 +208,7 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
     settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain)
-    planned = plan(paths, max_bytes)
+    planned = plan(paths, max_bytes, only_specs)
     with click.progressbar(length=len(planned), label="Rendering", file=sys.stderr,
                            item_show_func=lambda item: _TERMINAL_UNSAFE.sub("\ufffd", item) if item else item,
                            show_pos=True, hidden=not sys.stderr.isatty()) as bar:
@@ -335,29 +345,43 @@ def new(task: str, output: str | None) -> None:
 
 
 @cli.command()
-@click.argument("spec", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True)
 @task_option("The course task to grade against.")
+@click.option("--format", "output_format", type=click.Choice(["text", "csv"]), default="text", show_default=True,
+              help="csv: one row per spec (path, met, what is unmet, findings per severity, input error).")
 @max_bytes_option
 @timeout_option
-def grade(spec: str, task: str, max_bytes: int, timeout: float) -> None:
-    """Check a design against a task's requirements: exit 0 when it meets them, 1 when not."""
+def grade(paths: tuple[str, ...], task: str, output_format: str, max_bytes: int, timeout: float) -> None:
+    """Check designs (files, or folders of hand-ins) against a task's requirements.
+
+    Exit status: 0 every design meets them; 1 one does not; 2 an input error; 3 a time-out.
+    """
     from pathlib import Path
 
-    from archdoc.course.tasks import TASKS, grade_file, misnamed_task_file
+    from archdoc.course.cohort import grade_paths, to_csv
+    from archdoc.course.tasks import TASKS, misnamed_task_file
 
     chosen = TASKS[task]
-    with input_errors_exit(timeout, "grading it"):
-        problems = grade_file(Path(spec), chosen, max_bytes)
-    misnamed = misnamed_task_file(Path(spec))
-    if misnamed:
-        say(f"{spec}: the course checks file names: did you mean {misnamed}?", err=True)
-    if not problems:
-        say(f"{spec}: meets {task} ({chosen.title})")
-        sys.exit(EXIT_OK)
-    say(f"{spec}: does not meet {task} ({chosen.title}) yet:")
-    for problem in problems:
-        say(f"  {problem}")
-    sys.exit(EXIT_FINDINGS)
+    graded = grade_paths(paths, chosen, max_bytes, timeout)
+    if output_format == "csv":
+        say(to_csv(graded, chosen), nl=False)
+    for row in graded:
+        misnamed = misnamed_task_file(Path(row.path))
+        if misnamed:
+            say(f"{row.path}: the course checks file names: did you mean {misnamed}?", err=True)
+        if output_format == "csv":
+            continue
+        if row.error:
+            say(row.error, err=True)
+        elif row.met:
+            say(f"{row.path}: meets {task} ({chosen.title})")
+        else:
+            say(f"{row.path}: does not meet {task} ({chosen.title}) yet:")
+            for problem in row.problems:
+                say(f"  {problem}")
+    errors = [row.error for row in graded if row.error]
+    sys.exit(EXIT_INTERNAL_ERROR if any(e.startswith("timeout") for e in errors) else EXIT_INPUT_ERROR if errors
+             else EXIT_FINDINGS if any(not row.met for row in graded) else EXIT_OK)
 
 
 @cli.command()

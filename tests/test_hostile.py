@@ -281,12 +281,13 @@ def test_handin_refuses_an_image_address_that_could_write_markdown(tmp_path: Pat
 
 
 def test_sarif_addresses_are_percent_encoded(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()  # the repository the addresses are relative to
     folder = tmp_path / "a b#c"
     folder.mkdir()
     (folder / "d%e.yaml").write_text(SIMPLE)
     result = run("check", "--format", "sarif", str(folder / "d%e.yaml"))
     uri = json.loads(result.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert uri["uri"].endswith("/a%20b%23c/d%25e.yaml")
+    assert uri == {"uri": "a%20b%23c/d%25e.yaml", "uriBaseId": "%SRCROOT%"}
 
 
 def test_findings_json_names_the_spec_by_its_file_name(tmp_path: Path) -> None:

@@ -70,8 +70,8 @@ def check_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 
 
 
 def check_paths(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES,
-                timeout: float = DEFAULT_TIMEOUT) -> list[SpecOutcome]:
-    found = find_specs(paths, max_bytes)
+                timeout: float = DEFAULT_TIMEOUT, only_specs: bool = False) -> list[SpecOutcome]:
+    found = find_specs(paths, max_bytes, only_specs)
     outcomes = [SpecOutcome(p.file, problems=(p,)) for p in found.problems]
     outcomes += [SpecOutcome(path, skipped=why) for path, why in found.skipped]
     return outcomes + [check_spec(path, max_bytes, timeout) for path in found.files]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from archdoc.check import SpecOutcome, github, json_format, sarif, text
+from archdoc.check import SpecOutcome, github, gitlab, json_format, sarif, text
 
 FORMATTERS: dict[str, Callable[[Sequence[SpecOutcome]], str]] = {
     "text": text.format_run,
     "json": json_format.format_run,
     "sarif": sarif.format_run,
     "github": github.format_run,
+    "gitlab": gitlab.format_run,
 }
 
 

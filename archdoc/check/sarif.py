@@ -23,15 +23,32 @@ LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "not
 SECURITY_SEVERITY = {Severity.HIGH: "8.0", Severity.MEDIUM: "5.0", Severity.LOW: "2.0"}
 
 
-def artifact_uri(path: str) -> str:
-    """A URI reference for the spec: relative paths stay relative, every character that
-    is not allowed in a URI (a space, '#', '%', '?') is percent-encoded."""
-    candidate = Path(path)
-    return candidate.as_uri() if candidate.is_absolute() else quote(candidate.as_posix(), safe="/")
+SOURCE_ROOT = "%SRCROOT%"  # the base id code scanning resolves against the repository's checkout
+
+
+def source_root(start: Path) -> Path:
+    """The repository a file belongs to (the folder holding .git, above it), else the
+    current folder: what code scanning calls the source root."""
+    for folder in [start, *start.parents]:
+        if (folder / ".git").exists():
+            return folder
+    return Path.cwd().resolve()
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """Where a spec is, relative to its repository's root (``%SRCROOT%``), never as an
+    absolute path of the machine that ran archdoc; percent-encoded as a URI reference."""
+    absolute = Path(path).resolve()
+    root = source_root(absolute.parent)
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:  # outside the repository: the name alone says which file it is
+        relative = Path(absolute.name)
+    return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": SOURCE_ROOT}
 
 
 def _location(path: str, line: int, column: int) -> dict[str, object]:
-    physical: dict[str, object] = {"artifactLocation": {"uri": artifact_uri(path)}}
+    physical: dict[str, object] = {"artifactLocation": artifact_location(path)}
     if line:
         physical["region"] = {"startLine": line, "startColumn": column}
     return {"physicalLocation": physical}

@@ -15,10 +15,9 @@ from archdoc.course import TASK_NAMES, TaskName
 from archdoc.explain.walk import address_of, site_record
 from archdoc.model.components import Cluster
 from archdoc.model.kinds import Kind
-from archdoc.rules import Analysis, Rule, analyse
+from archdoc.rules import Analysis, Rule
 from archdoc.rules.no_https import NoHttps
 from archdoc.rules.write_to_replica import WriteToReplica
-from archdoc.specfile import DEFAULT_MAX_BYTES, load_spec
 
 
 @dataclass(frozen=True)
@@ -185,10 +184,4 @@ def misnamed_task_file(spec: Path) -> str | None:
     return next(f"{name}{spec.suffix or '.yaml'}" for name in TASK_BY_ANSWER_FILE if name.replace("-", "_") == close[0])
 
 
-def grade_file(path: Path, task: Task, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
-    """What keeps the design in a spec file from meeting ``task`` (nothing: it meets it);
-    raises SpecError."""
-    return task.problems(analyse(load_spec(path, max_bytes)))
-
-
-__all__ = ["TASKS", "TASK_BY_ANSWER_FILE", "Task", "grade_file", "mistakes"]
+__all__ = ["TASKS", "TASK_BY_ANSWER_FILE", "Task", "misnamed_task_file", "mistakes"]

@@ -62,10 +62,10 @@ class Plan:
         return len(self.jobs) + len(self.missing)
 
 
-def plan(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
+def plan(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, only_specs: bool = False) -> Plan:
     """What a run over these paths will render, each spec with its output folder's name.
     A spec from standard input is read here, before any worker starts."""
-    found = find_specs(paths, max_bytes)
+    found = find_specs(paths, max_bytes, only_specs)
     jobs = [Job(str(path), name, read_stdin(max_bytes) if is_stdin(path) else None)
             for path, name in zip(found.files, folder_names(found.files), strict=True)]
     missing = [RenderResult(p.file, "", INPUT_ERROR, problems=(p,)) for p in found.problems]

@@ -232,6 +232,9 @@ def staging_prefix(folder: str) -> str:
     return f".{folder}.new-"
 
 
+_OUT_OF_MEMORY = re.compile(r"memory|Cannot allocate|Resource temporarily unavailable|bad_alloc", re.IGNORECASE)
+
+
 def near_memory_limit(share: float = 0.85) -> bool:
     """Whether this process has a memory limit (a worker's --memory) and uses most of it (Linux only)."""
     limit = resource.getrlimit(resource.RLIMIT_AS)[0]
@@ -280,6 +283,10 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     except RenderTimeout as error:
         return result(TIMEOUT, error=str(error), **summary)
     except RenderError as error:
+        if resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY and _OUT_OF_MEMORY.search(str(error)):
+            # dot under the worker's limit: it says so in its own words (a thread or a buffer it cannot have)
+            return result(FAILED, error=f"rendering ran out of memory (the limit is {settings.memory_mib} MiB; "
+                                        f"--memory raises it): {error}", **summary)
         return result(FAILED, error=str(error), **summary)
     except (KeyboardInterrupt, SystemExit):
         raise

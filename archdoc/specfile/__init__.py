@@ -54,14 +54,16 @@ def looks_like_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
     return bool(_SPEC_KEY.search(text))
 
 
-def find_specs(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Found:
+def find_specs(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, only_specs: bool = False) -> Found:
     """The spec files named (``-``: standard input), and the specs below the folders named.
 
     Files named are always read, whatever their suffix. In a folder, only ``*.yaml`` and
     ``*.yml`` files whose top level has the ``archdoc`` key are specs; hidden folders (.git,
     .venv) are not searched and symbolic links are not followed (a link in a stranger's
     folder may point at anything on this machine): both are counted as skipped. A path that
-    does not exist, or a folder with no spec in it, is a problem of its own.
+    does not exist, or a folder with no spec in it, is a problem of its own. With
+    ``only_specs``, files named are passed over like that too when they are no spec
+    (pre-commit names every changed YAML file, a docker-compose.yml among them).
     """
     files: list[Path] = []
     problems: list[InputProblem] = []
@@ -87,6 +89,8 @@ def find_specs(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Foun
             if not found:
                 problems.append(InputProblem(name, 0, 0, "", "no archdoc spec (*.yaml or *.yml) in this folder"))
             files.extend(found)
+        elif only_specs and path.is_file() and not looks_like_spec(path, max_bytes):
+            skipped.append((name, "not an archdoc spec (no 'archdoc' key at its top level)"))
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
