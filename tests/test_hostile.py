@@ -112,6 +112,26 @@ def test_deep_nesting_is_refused_at_once_by_every_command(tmp_path: Path, text: 
     assert result.exit_code == 2 and "nested more than 64 levels deep" in result.stderr
 
 
+def one_mebibyte_of_unknown_ids() -> str:
+    lines = ["archdoc: 1", "title: t", "components:"]
+    size, number = 30, 0
+    while size < 1_000_000:
+        lines.append(f"  c{number}: {{kind: web_server, host: server-{number:06d}}}")
+        size += len(lines[-1]) + 1
+        number += 1
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "grade", "whatif", "diff"])
+def test_every_command_answers_a_mebibyte_of_unknown_ids_in_seconds(tmp_path: Path, command: str) -> None:
+    spec = tmp_path / "0-simple_web_stack.yaml"
+    spec.write_text(one_mebibyte_of_unknown_ids())
+    args = {"check": ["check", str(spec)], "fix": ["fix", str(spec)], "grade": ["grade", str(spec), "--task", "alx-0"],
+            "whatif": ["whatif", str(spec), "--down", "c1"], "diff": ["diff", str(spec), str(spec)]}[command]
+    result = quick(*args)
+    assert result.exit_code == 2 and "more problems; fix these first" in result.stderr
+
+
 def test_thousands_of_unknown_ids_are_reported_fast_and_capped(tmp_path: Path) -> None:
     lines = ["archdoc: 1", "title: t", "components:"]
     lines += [f"  c{i}: {{kind: web_server, host: server-{i:05d}}}" for i in range(8000)]

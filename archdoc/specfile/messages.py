@@ -46,6 +46,7 @@ def describe(value: Any) -> str:
 
 
 QUOTE_LIMIT = 60  # characters of the user's text a message repeats
+CANDIDATES = 2000  # names one did-you-mean compares with, at most
 
 
 def quoted(text: object) -> str:
@@ -59,6 +60,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     swap of two letters for difflib's ratio ('bd' for 'db'), so a swap is tried first."""
     choices = list(choices)
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(min(len(word), 64) - 1)} - {word}
+    if len(choices) > CANDIDATES:  # thousands of ids: compare only with those of about the same length
+        slack = max(2, len(word) // 3)
+        choices = [c for c in choices if abs(len(c) - len(word)) <= slack][:CANDIDATES]
     close = [c for c in choices if c in swapped][:1] or difflib.get_close_matches(word[:200], choices, n=1, cutoff=0.6)
     return f" (did you mean {quoted(close[0])}?)" if close else ""
 
