@@ -96,6 +96,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 
     outcomes = check_paths(paths, max_bytes)
     echo_problems(p for outcome in outcomes for p in outcome.problems)
+    echo_problems(w for outcome in outcomes if outcome.analysis for w in outcome.analysis.topology.warnings)
     click.echo(format_run(outcomes, output_format))
     sys.exit(run_exit_status(outcomes, fail_on))
 
