@@ -8,8 +8,10 @@ from archdoc.explain.naming import name, names
 from archdoc.explain.report.document import Section
 from archdoc.model import Topology
 from archdoc.model.components import Database
+from archdoc.model.failures import split_data
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software
+from archdoc.rules.split_data import SplitData
 from archdoc.wording import noun, one_or_many, sentence_list, verb, verb_phrase
 
 
@@ -49,6 +51,12 @@ def database_section(topology: Topology) -> Section | None:
         paragraphs.append(f"{names(topology, alone)} {verb(len(alone), 'have')} no replica"
                           f"{' and ' + verb(len(alone), 'be') + ' in no cluster' if clusters else ''}: there is one copy of "
                           f"{one_or_many(len(alone), 'its data', 'the data of each')}, and a failure loses access to it.")
+    for split in split_data(topology):
+        paragraphs.append(
+            f"{names(topology, split)} are separate copies of the data that never synchronise, each written by "
+            f"some of the backends the users' requests are spread over: what a user sees depends on the backend "
+            f"that serves the request, and neither database can stand in for the other ({SplitData.id}, in the issues)."
+        )
     if replicas:
         paragraphs.append(
             "For the application, the primary and a replica are not the same: every write (INSERT, UPDATE, DELETE) "

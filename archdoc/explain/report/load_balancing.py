@@ -35,7 +35,7 @@ def load_balancing(topology: Topology) -> Section | None:
         else:
             title = "The algorithm: not chosen"
             first = (f"For {names(topology, members)}, {algorithm.default_note}, which {info.how}. Name the "
-                     f"algorithm in the spec (`algorithm:`) and in the configuration: it is a choice to explain, "
+                     f"algorithm in the spec (its algorithm field) and in the configuration: it is a choice to explain, "
                      f"not one to leave to chance.")
         paragraphs = [first]
         for lb in members:
