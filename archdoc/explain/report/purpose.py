@@ -1,0 +1,127 @@
+"""Why each part is there: for every part beyond the simplest working design (one server
+running the web server, the application server and the database), what it adds:
+capacity, redundancy, security, observability, and which issue of the simpler design it
+fixes. A fix is claimed only where the analysis no longer finds that issue."""
+
+from __future__ import annotations
+
+from archdoc.explain.design import backup_only, multi_primary_clusters
+from archdoc.explain.naming import name, names
+from archdoc.explain.report.document import Section
+from archdoc.model.components import Cluster, Database
+from archdoc.model.kinds import TIER_KINDS, Kind
+from archdoc.rules import Analysis, Rule
+from archdoc.rules.cannot_scale import CannotScale
+from archdoc.rules.colocated_tiers import ColocatedTiers
+from archdoc.rules.maintenance_downtime import MaintenanceDowntime
+from archdoc.rules.no_firewall import NoFirewall
+from archdoc.rules.no_https import NoHttps
+from archdoc.rules.no_monitoring import NoMonitoring
+from archdoc.rules.single_writer import SingleWriter
+from archdoc.rules.spof import Spof
+from archdoc.wording import noun, one_or_many, sentence_list
+
+SIMPLEST = ("The simplest working design is one server running the web server, the application server (with the "
+            "code base) and the database, reached through the domain's DNS record. Each part this design adds "
+            "beyond it, and what it adds:")
+
+
+def _fixes(analysis: Analysis, rules: list[type[Rule]]) -> str:
+    """' It fixes the one-server design's issue: ...' for the rules that no longer fire."""
+    gone = [r for r in rules if not analysis.found(r)]
+    if not gone:
+        return ""
+    named = sentence_list([f"{r.name.lower()} ({r.id})" for r in gone])
+    return f" It fixes the one-server design's {noun(len(gone), 'issue')}: {named}."
+
+
+def part_purposes(analysis: Analysis) -> list[str]:
+    """One sentence per added part (or group of alike parts), in the order a request meets them."""
+    topology = analysis.topology
+    lines: list[str] = []
+    waiting = backup_only(topology)
+    lbs = topology.of_kind(Kind.LOAD_BALANCER)
+    if lbs:
+        spread = [lb for lb in lbs if len(topology.backends(lb)) > 1]
+        gone = [CannotScale, MaintenanceDowntime]
+        if spread:
+            lines.append(f"{names(topology, lbs)} ({noun(len(lbs), 'the load balancer', 'the load balancers')}): "
+                         f"capacity and redundancy. Requests are spread over several backends, and a backend whose "
+                         f"health check fails gets no more traffic, so one can fail or be updated while the "
+                         f"others serve." + _fixes(analysis, gone))
+        else:
+            lines.append(f"{names(topology, lbs)} ({noun(len(lbs), 'the load balancer', 'the load balancers')}): "
+                         f"one address in front of the backends, so that more can be added without changing "
+                         f"DNS; with one active backend it adds no capacity yet.")
+    for cluster_id in topology.of_kind(Kind.CLUSTER):
+        cluster = topology.components[cluster_id]
+        assert isinstance(cluster, Cluster)
+        kind = topology.kind(cluster.members[0])
+        if kind == Kind.LOAD_BALANCER:
+            lines.append(f"{name(topology, cluster_id)} (the second load balancer, clustered with the first): "
+                         f"redundancy for the entry point, which is otherwise a single point of failure: when one "
+                         f"fails, the other answers at the same address.")
+        elif cluster_id in multi_primary_clusters(topology):
+            gone = [SingleWriter]
+            lines.append(f"{name(topology, cluster_id)} (a multi-primary database cluster): redundancy for the "
+                         f"writes: every member takes them, so losing one stops nothing." + _fixes(analysis, gone))
+    for kind in (Kind.WEB_SERVER, Kind.APP_SERVER):
+        ids = topology.of_kind(kind)
+        if len(ids) < 2:
+            continue
+        spares = [c for c in ids if c in waiting]
+        extra = ids[1:]
+        if spares and len(spares) == len(extra):
+            lines.append(f"{names(topology, extra)} (a second {kind.singular}, kept as a backup): redundancy "
+                         f"only: {one_or_many(len(extra), 'it waits', 'they wait')} until the active one fails.")
+        else:
+            more = f"a second {kind.singular}" if len(extra) == 1 else f"more {kind.plural}"
+            lines.append(f"{names(topology, extra)} ({more}): capacity and redundancy: the requests "
+                         f"are shared, and one can fail or be restarted for a deploy while the others serve.")
+    replicas = [d for d in topology.of_kind(Kind.DATABASE) if topology.is_replica(d)]
+    if replicas:
+        primary = topology.components[replicas[0]]
+        assert isinstance(primary, Database)
+        lines.append(f"{names(topology, replicas)} ({noun(len(replicas), 'a replica', 'replicas')}): a second, "
+                     f"continuously updated copy of the data (redundancy: it can be promoted when the primary "
+                     f"fails) and read capacity (reads can go there).")
+    caches = topology.of_kind(Kind.CACHE)
+    if caches:
+        lines.append(f"{names(topology, caches)} ({noun(len(caches), 'a cache', 'caches')}): performance: frequent "
+                     f"reads are answered from memory, and the database carries less load.")
+    tier_servers = [s for s, hosted in topology.hosted_on.items() if any(topology.kind(c) in TIER_KINDS for c in hosted)]
+    if len(tier_servers) > 1 and not analysis.found(ColocatedTiers):
+        lines.append(f"{names(topology, tier_servers)} (the tiers on servers of their own): each tier can be sized, "
+                     f"scaled and maintained on its own, and a busy database no longer slows the web server."
+                     + _fixes(analysis, [ColocatedTiers]))
+    firewalls = topology.of_kind(Kind.FIREWALL)
+    if firewalls:
+        gone = [NoFirewall]
+        lines.append(f"{names(topology, firewalls)} ({noun(len(firewalls), 'a firewall', 'firewalls')}): security: "
+                     f"only the traffic the design needs gets through (the Security section lists it)."
+                     + _fixes(analysis, gone))
+    certificates = topology.of_kind(Kind.CERTIFICATE)
+    if certificates:
+        gone = [NoHttps]
+        lines.append(f"{names(topology, certificates)} (the TLS {noun(len(certificates), 'certificate')}): "
+                     f"security: HTTPS, so the users' traffic cannot be read or changed on the way and the "
+                     f"browser knows it talks to the real site." + _fixes(analysis, gone))
+    agents = topology.of_kind(Kind.MONITORING)
+    if agents:
+        gone = [NoMonitoring]
+        lines.append(f"{names(topology, agents)} (monitoring {noun(len(agents), 'agent')}): observability: "
+                     f"metrics and logs shipped to a service that graphs them and alerts, so a failure or a "
+                     f"slowdown is known before the users report it." + _fixes(analysis, gone))
+    servers = topology.of_kind(Kind.SERVER)
+    if len(servers) > 1 and analysis.found(Spof):
+        left = analysis.found(Spof)
+        lines.append(f"Still {one_or_many(len(left), 'a single point', 'single points')} of failure (see the "
+                     f"issues): {names(topology, left)}.")
+    return lines
+
+
+def purpose_section(analysis: Analysis) -> Section | None:
+    lines = part_purposes(analysis)
+    if not lines:
+        return None
+    return Section("Why each part is there", paragraphs=(SIMPLEST,), bullets=tuple(lines))
