@@ -67,9 +67,9 @@ def _connect_step(topology: Topology, first: Flow, entry: str) -> str:
     once firewall hops are seen through; the hops are named as the filter on the way."""
     link = first.link
     port = link.port or DEFAULT_PORTS.get(link.protocol)
-    address = address_of(topology, link.target) if topology.kind(link.target) != Kind.FIREWALL else None
-    address = address or address_of(topology, entry)
-    where = f"{address} ({name(topology, entry)})" if address else name(topology, entry)
+    answers = link.target if topology.kind(link.target) != Kind.FIREWALL else entry  # a cluster answers as one
+    address = address_of(topology, answers) or address_of(topology, entry)
+    where = f"{address} ({name(topology, answers)})" if address else name(topology, answers)
     on_port = f" on port {port}" if port else ""
     hops = hops_between(topology, first.source, entry)
     filtered = ""

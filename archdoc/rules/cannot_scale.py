@@ -63,8 +63,8 @@ class CannotScale(Rule):
                            f"{backends[0]} and {sentence_list(waiting)}; add backends as traffic grows.")
                 else:
                     message = f"Load balancer {lb} has one backend, {backends[0]}: all the traffic goes to one machine."
-                    fix = (f"Give {lb} a second backend (another {topology.kind(backends[0]).singular} on "
-                           f"another server) and add more as traffic grows.")
+                    fix = (f"Give the load balancer a second backend (another {topology.kind(backends[0]).singular} "
+                           f"on another server) and add more as traffic grows.")
                 yield self.finding(lb, message, fix=fix, related=(*backends, *waiting))
         for entry in unique(flow.target for flow in topology.client_flows):
             if topology.kind(entry) == Kind.LOAD_BALANCER:

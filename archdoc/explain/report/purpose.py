@@ -31,7 +31,7 @@ def _fixes(analysis: Analysis, rules: list[type[Rule]]) -> str:
     gone = [r for r in rules if not analysis.found(r)]
     if not gone:
         return ""
-    named = sentence_list([f"{r.name.lower()} ({r.id})" for r in gone])
+    named = sentence_list([f"{r.name[:1].lower()}{r.name[1:]} ({r.id})" for r in gone])
     return f" It fixes the one-server design's {noun(len(gone), 'issue')}: {named}."
 
 
