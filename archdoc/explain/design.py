@@ -42,16 +42,26 @@ def backups(topology: Topology, lb: str) -> tuple[str, ...]:
     """The backends a load balancer keeps as backups (``backup: true``): they take requests
     only when the active ones are down. Seen through firewall hops."""
     active = set(topology.backends(lb))
-    waiting = (target for flow in topology.flows_from.get(lb, ()) if flow.link.backup
-               for target in topology.beyond_firewalls(flow.target))
-    return tuple(t for t in dict.fromkeys(waiting) if t not in active)
+    waiting = (target for flow in topology.flows_from.get(lb, ())
+               for target in topology.beyond_firewalls(flow.target))  # past a firewall, a backup link too
+    return tuple(t for t in dict.fromkeys(waiting) if t not in active and t != lb)
 
 
 def backup_only(topology: Topology) -> frozenset[str]:
-    """Components that every load balancer sending them requests keeps as a backup."""
+    """Components that take requests only in failover: the backups of every load balancer
+    sending them requests, and what only those backups send requests to."""
     waiting = {b for lb in topology.of_kind(Kind.LOAD_BALANCER) for b in backups(topology, lb)}
     active = {b for lb in topology.of_kind(Kind.LOAD_BALANCER) for b in topology.backends(lb)}
-    return frozenset(waiting - active)
+    waiting -= active
+    grew = True
+    while grew:
+        grew = False
+        for component in topology.components:
+            sources = senders(topology, component)
+            if component not in waiting and sources and all(s in waiting for s in sources):
+                waiting.add(component)
+                grew = True
+    return frozenset(waiting)
 
 
 def multi_primary_clusters(topology: Topology) -> tuple[str, ...]:

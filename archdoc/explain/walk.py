@@ -67,11 +67,13 @@ def _connect_step(topology: Topology, first: Flow, entry: str) -> str:
     once firewall hops are seen through; the hops are named as the filter on the way."""
     link = first.link
     port = link.port or DEFAULT_PORTS.get(link.protocol)
-    answers = link.target if topology.kind(link.target) != Kind.FIREWALL else entry  # a cluster answers as one
+    answers = link.target if topology.kind(link.target) != Kind.FIREWALL else entry
+    hops = hops_between(topology, first.source, entry)
+    if hops:  # past the firewall hops, the link that reaches the entry: to it, or to its cluster
+        answers = next((f.link.target for f in topology.flows_from.get(hops[-1], ()) if f.target == entry), entry)
     address = address_of(topology, answers) or address_of(topology, entry)
     where = f"{address} ({name(topology, answers)})" if address else name(topology, answers)
     on_port = f" on port {port}" if port else ""
-    hops = hops_between(topology, first.source, entry)
     filtered = ""
     if hops:
         filtered = (f" On the way, the {noun(len(hops), 'firewall')} {names(topology, hops)} "
@@ -173,20 +175,26 @@ def protecting_firewalls(topology: Topology, unit: str) -> list[str]:
     return [i for i, c in topology.components.items() if isinstance(c, Firewall) and unit in c.protects]
 
 
-def _guarded(topology: Topology, source: str, target: str) -> str:
-    """'The firewall fw-1 lets the connection into web-01. ' when one guards the way in."""
-    unit = topology.failure_unit(target)
-    if unit is None or topology.failure_unit(source) == unit:
-        return ""
-    guards = protecting_firewalls(topology, unit)
-    if not guards:
-        return ""
-    return (f"The firewall {sentence_list(name(topology, g) for g in guards)} checks the connection into "
-            f"{name(topology, unit)} against its rules and lets it in. ")
+def _guarded(topology: Topology, source: str, *targets: str) -> str:
+    """'The firewall fw-1 checks the connection into web-01 ... ' when firewalls guard the way in
+    (one sentence per firewall, naming every unit it guards here)."""
+    by_guard: dict[str, list[str]] = {}
+    for target in targets:
+        unit = topology.failure_unit(target)
+        if unit is None or topology.failure_unit(source) == unit:
+            continue
+        for guard in protecting_firewalls(topology, unit):
+            by_guard.setdefault(guard, [])
+            if unit not in by_guard[guard]:
+                by_guard[guard].append(unit)
+    return "".join(
+        f"The firewall {name(topology, guard)} checks the {noun(len(units), 'connection')} into "
+        f"{names(topology, units)} against its rules and lets {one_or_many(len(units), 'it', 'them')} in. "
+        for guard, units in by_guard.items())
 
 
 def _database_step(topology: Topology, caller: str, databases: list[str]) -> str:
-    guards = "".join(dict.fromkeys(_guarded(topology, caller, db) for db in databases))
+    guards = _guarded(topology, caller, *databases)
     parts = []
     for db in databases:
         component = topology.components[db]

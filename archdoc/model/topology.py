@@ -170,21 +170,23 @@ class Topology:
             target
             for flow in self.flows_from.get(component_id, ())
             if not flow.link.backup
-            for target in self.beyond_firewalls(flow.target)
+            for target in self.beyond_firewalls(flow.target, skip_backup=True)
             if target != component_id  # a firewall in a loop of links leads back to it
         )
         return tuple(dict.fromkeys(targets))
 
-    def beyond_firewalls(self, component_id: str) -> list[str]:
+    def beyond_firewalls(self, component_id: str, skip_backup: bool = False) -> list[str]:
         """What answers behind a firewall hop: the components its links lead to, through
-        further firewalls too; any other component stands for itself."""
+        further firewalls too; any other component stands for itself. With ``skip_backup``,
+        links marked backup past the firewall are not followed (a load balancer's backup
+        written on the firewall's link)."""
         if self.kind(component_id) != Kind.FIREWALL:
             return [component_id]
         seen, queue = {component_id}, deque([component_id])
         beyond: list[str] = []
         while queue:
             for flow in self.flows_from.get(queue.popleft(), ()):
-                if flow.target in seen:
+                if flow.target in seen or (skip_backup and flow.link.backup):
                     continue
                 seen.add(flow.target)
                 (queue if self.kind(flow.target) == Kind.FIREWALL else beyond).append(flow.target)

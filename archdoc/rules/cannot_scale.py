@@ -53,8 +53,8 @@ class CannotScale(Rule):
                 continue
             backends = topology.backends(lb)
             if len(backends) == 1:
-                waiting = [t for f in topology.flows_from.get(lb, ()) if f.link.backup
-                           for t in topology.beyond_firewalls(f.target) if t not in backends]
+                waiting = list(unique(t for f in topology.flows_from.get(lb, ())
+                                      for t in topology.beyond_firewalls(f.target) if t not in (*backends, lb)))
                 if waiting:
                     message = (f"Load balancer {lb} has one active backend, {backends[0]}, and keeps "
                                f"{sentence_list(waiting)} as a backup: all the traffic goes to one machine.")

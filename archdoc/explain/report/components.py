@@ -77,9 +77,15 @@ def _workers_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
     text = [_role_here(topology, c) for c in ids] if len(ids) <= 4 else [_roles_here(topology, kind, ids)]
     waiting = [c for c in ids if c in backup_only(topology)]
     active = [c for c in ids if c not in waiting]
+    direct = {b for lb in topology.of_kind(Kind.LOAD_BALANCER) for b in backups(topology, lb)}
+    behind = [c for c in waiting if c not in direct]
     if waiting and active:
-        text.append(f"The {noun(len(waiting), 'backup')} {names(topology, waiting)} "
-                    f"{verb(len(waiting), 'take')} requests only when {names(topology, active)} {verb(len(active), 'be')} down, so "
+        when = f"only when {names(topology, active)} {verb(len(active), 'be')} down"
+        if behind:
+            fronts = [s for c in behind for s in senders(topology, c)]
+            when = f"only through the {noun(len(fronts), 'backup')} {names(topology, list(dict.fromkeys(fronts)))}"
+        text.append(f"The {noun(len(waiting), 'backup')} "
+                    f"{names(topology, waiting)} {verb(len(waiting), 'take')} requests {when}, so "
                     f"{one_or_many(len(waiting), 'it adds', 'they add')} redundancy but no capacity: the "
                     f"capacity is that of {plural(len(active), kind.singular)}.")
     elif len(ids) > 1:

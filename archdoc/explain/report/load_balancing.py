@@ -38,12 +38,13 @@ def load_balancing(topology: Topology) -> Section | None:
                      f"algorithm in the spec (its algorithm field) and in the configuration: it is a choice to explain, "
                      f"not one to leave to chance.")
         paragraphs = [first]
+        alike: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
         for lb in members:
-            waiting = backups(topology, lb)
-            active = topology.backends(lb)
+            alike.setdefault((topology.backends(lb), backups(topology, lb)), []).append(lb)
+        for (active, waiting), group in alike.items():
             if waiting and active:
                 paragraphs.append(
-                    f"The algorithm applies among the active {noun(len(active), 'backend')} of {name(topology, lb)}, "
+                    f"The algorithm applies among the active {noun(len(active), 'backend')} of {names(topology, group)}, "
                     f"{names(topology, active)}"
                     + (" (with one, it has nothing to choose: every request goes there)" if len(active) == 1 else "")
                     + f"; the {noun(len(waiting), 'backup')} {names(topology, waiting)} {verb(len(waiting), 'wait')} "

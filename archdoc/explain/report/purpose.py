@@ -89,11 +89,18 @@ def part_purposes(analysis: Analysis) -> list[str]:
     if caches:
         lines.append(f"{names(topology, caches)} ({noun(len(caches), 'a cache', 'caches')}): performance: frequent "
                      f"reads are answered from memory, and the database carries less load.")
-    tier_servers = [s for s, hosted in topology.hosted_on.items() if any(topology.kind(c) in TIER_KINDS for c in hosted)]
-    if len(tier_servers) > 1 and not analysis.found(ColocatedTiers):
+    tiers_of = {server: {topology.kind(c) for c in hosted} & set(TIER_KINDS)
+                for server, hosted in topology.hosted_on.items()}
+    tier_servers = [s for s, tiers in tiers_of.items() if tiers]
+    if len(tier_servers) > 1 and all(len(tiers_of[s]) == 1 for s in tier_servers):
         lines.append(f"{names(topology, tier_servers)} (the tiers on servers of their own): each tier can be sized, "
                      f"scaled and maintained on its own, and a busy database no longer slows the web server."
                      + _fixes(analysis, [ColocatedTiers]))
+    elif len(tier_servers) > 1 and not analysis.found(ColocatedTiers):
+        data_servers = [s for s in tier_servers if tiers_of[s] == {Kind.DATABASE}]
+        lines.append(f"{names(topology, data_servers)} (the database on servers of its own): the database no "
+                     f"longer competes with the web and application servers for CPU, memory and disk, and is "
+                     f"sized and maintained on its own." + _fixes(analysis, [ColocatedTiers]))
     firewalls = topology.of_kind(Kind.FIREWALL)
     if firewalls:
         gone = [NoFirewall]
