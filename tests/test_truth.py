@@ -226,3 +226,18 @@ def test_handin_warns_about_a_local_link(tmp_path: Path) -> None:
     linked = set(re.findall(r"\]\(([^)]+)\)", readme))
     assert linked and all((tmp_path / "out" / path).exists() for path in linked)
     assert "0-simple_web_stack.yaml" not in readme
+
+
+# --- all of it at once: the design of the note --------------------------------------------
+def test_a_design_with_every_odd_part() -> None:
+    text = report("everything")
+    assert "The browser opens a TCP connection to 8.8.8.8 (lbs) on port 443. On the way, the firewall Edge " \
+           "firewall checks the connection" in text  # the address DNS gives, not the firewall's nor lb-01's
+    assert "The backup app-2 takes requests only through the backup nginx-2" in text  # behind a backup
+    assert "With 2 application servers" not in text
+    assert "With two members, a failure leaves the survivor without a majority" in text
+    assert "losing one stops nothing" not in text
+    assert "through its virtual IP 10.0.0.30 (the member holding it takes the queries)" in text
+    assert "The firewall fw-db checks the connections into db-01 and db-02 against its rules" in text
+    assert text.count("TLS ends at haproxy-1 and haproxy-2: from there to nginx-1 and nginx-2") == 1
+    assert "Web server (web-01)" in text and "Web server and Web server" not in text

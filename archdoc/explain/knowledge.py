@@ -114,6 +114,13 @@ MULTI_PRIMARY = (
     "two members at once can fail and must be retried."
 )
 
+TWO_MEMBER_QUORUM = (
+    "With two members, a failure leaves the survivor without a majority: to avoid a split brain, Group "
+    "Replication and Galera stop it from taking writes until an operator forces it on. A third voter (a third "
+    "member, or Galera's arbitrator garbd on another machine) lets the cluster keep its majority when one "
+    "member fails."
+)
+
 ONE_VIP_ONE_HOLDER = (
     "a virtual IP sits on one member at a time (keepalived with VRRP moves it when that member fails), so "
     "whoever connects to it reaches only the member holding it"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from archdoc.explain.design import database_role, multi_primary_clusters, through
-from archdoc.explain.knowledge import ACCESS_VERBS, MULTI_PRIMARY, REPLICATION_MODES
+from archdoc.explain.knowledge import ACCESS_VERBS, MULTI_PRIMARY, REPLICATION_MODES, TWO_MEMBER_QUORUM
 from archdoc.explain.naming import name, names
 from archdoc.explain.report.document import Section
 from archdoc.model import Topology
-from archdoc.model.components import Database
+from archdoc.model.components import Cluster, Database
 from archdoc.model.failures import split_data
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software
@@ -27,6 +27,8 @@ def database_section(topology: Topology) -> Section | None:
         members = topology.members(cluster_id)
         paragraphs.append(f"{names(topology, members)} form the multi-primary cluster {name(topology, cluster_id)} "
                           f"(active-active: every member takes reads and writes). {MULTI_PRIMARY}")
+        if len(members) == 2:
+            paragraphs.append(TWO_MEMBER_QUORUM)
     by_primary: dict[tuple[str, str], list[str]] = {}
     for replica_id in replicas:
         replica = topology.components[replica_id]
@@ -70,7 +72,11 @@ def database_section(topology: Topology) -> Section | None:
 
 
 def _target_phrase(topology: Topology, caller: str, target: str) -> str:
-    if target in multi_primary_clusters(topology):
+    cluster = topology.components[target]
+    if target in multi_primary_clusters(topology) and isinstance(cluster, Cluster) and cluster.vip:
+        what = (f"the multi-primary cluster {name(topology, target)} through its virtual IP {cluster.vip} (the "
+                f"member holding it takes the queries)")
+    elif target in multi_primary_clusters(topology):
         what = f"the multi-primary cluster {name(topology, target)}, any member of which takes the query"
     elif topology.is_database_cluster(target):
         what = f"the cluster {name(topology, target)}"

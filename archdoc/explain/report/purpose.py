@@ -63,8 +63,11 @@ def part_purposes(analysis: Analysis) -> list[str]:
                          f"fails, the other answers at the same address.")
         elif cluster_id in multi_primary_clusters(topology):
             gone = [SingleWriter]
+            losing = ("losing one stops nothing" if len(cluster.members) > 2 else
+                      "with two members, though, the survivor of a failure has no majority and stops taking "
+                      "writes until forced on (a third voter fixes it)")
             lines.append(f"{name(topology, cluster_id)} (a multi-primary database cluster): redundancy for the "
-                         f"writes: every member takes them, so losing one stops nothing." + _fixes(analysis, gone))
+                         f"writes: every member takes them; {losing}." + _fixes(analysis, gone))
     for kind in (Kind.WEB_SERVER, Kind.APP_SERVER):
         ids = topology.of_kind(kind)
         if len(ids) < 2:

@@ -36,15 +36,16 @@ def security_section(topology: Topology) -> Section | None:
                 f"and the site: an eavesdropper on the path (public Wi-Fi, an ISP) cannot read or change it, and "
                 f"the certificate proves to the browser that it talks to the real site."
             )
+            ends: dict[tuple[str, ...], list[str]] = {}  # the plain-text backends -> the balancers
             for lb in topology.of_kind(Kind.LOAD_BALANCER):
                 inbound = any(f.link.encrypted for f in topology.flows_into.get(lb, ()))
                 plain_out = [t for f in topology.flows_from.get(lb, ()) if not f.link.encrypted
-                             for t in topology.beyond_firewalls(f.target)]
+                             for t in topology.beyond_firewalls(f.target) if t != lb]
                 if inbound and plain_out:
-                    paragraphs.append(
-                        f"TLS ends at {name(topology, lb)}: from there to {names(topology, list(dict.fromkeys(plain_out)))} "
-                        f"the requests travel unencrypted inside the network."
-                    )
+                    ends.setdefault(tuple(dict.fromkeys(plain_out)), []).append(lb)
+            for backends, lbs in ends.items():
+                paragraphs.append(f"TLS ends at {names(topology, lbs)}: from there to {names(topology, backends)} "
+                                  f"the requests travel unencrypted inside the network.")
         if plain:
             targets = list(dict.fromkeys(f.target for f in plain))
             paragraphs.append(f"Users reach {names(topology, targets)} over plain {plain[0].link.protocol.upper()}: "
