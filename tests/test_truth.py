@@ -241,3 +241,16 @@ def test_a_design_with_every_odd_part() -> None:
     assert "The firewall fw-db checks the connections into db-01 and db-02 against its rules" in text
     assert text.count("TLS ends at haproxy-1 and haproxy-2: from there to nginx-1 and nginx-2") == 1
     assert "Web server (web-01)" in text and "Web server and Web server" not in text
+
+
+def test_every_additional_element_is_counted_from_the_previous_task(tmp_path: Path) -> None:
+    result = run("handin", str(SPECS / "3-scale_up.yaml"), "-o", str(tmp_path / "alone"))
+    assert result.exit_code == 0
+    alone = (tmp_path / "alone" / "3-scale_up").read_text()
+    assert "Added since task 2's reference design (archdoc new --task alx-2):" in alone
+    assert "- lb-cluster (the second load balancer, clustered with the first)" in alone
+    assert "cert (the TLS certificate)" not in alone  # task 2 had it already
+    run("handin", *[str(p) for p in sorted(SPECS.glob("[0-3]-*.yaml"))], "-o", str(tmp_path / "all"))
+    together = (tmp_path / "all" / "2-secured_and_monitored_web_infrastructure").read_text()
+    assert "Added since task 1's design (1-distributed_web_infrastructure):" in together
+    assert "haproxy (the load balancer)" not in together

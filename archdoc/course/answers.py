@@ -168,11 +168,13 @@ def issue_scale(analysis: Analysis) -> str:
 
 
 # --- tasks 1 to 3 -------------------------------------------------------------------
-def every_element(analysis: Analysis) -> str:
-    lines = part_purposes(analysis)
-    if not lines:
-        return "Nothing beyond the one-server design is added."
-    return "\n".join(f"- {line}" for line in lines)
+def every_element(analysis: Analysis, previous: tuple[str, Analysis] | None = None) -> str:
+    """Each part added (since the previous task's design, when given) and what it adds."""
+    lines = part_purposes(analysis, previous[1] if previous else None)
+    since = f"since {previous[0]}" if previous else "beyond the one-server design"
+    if not [line for line in lines if not line.startswith("Still ")]:
+        return f"Nothing is added {since}."
+    return f"Added {since}:\n" + "\n".join(f"- {line}" for line in lines)
 
 
 def algorithm(analysis: Analysis) -> str:
@@ -353,16 +355,20 @@ QUESTIONS: dict[str, tuple[tuple[str, Answer], ...]] = {
 }
 
 
-def answers(analysis: Analysis, task_key: str) -> list[tuple[str, str]]:
-    """(question, answer) pairs of a task, in the course's order."""
-    return [(question, answer(analysis)) for question, answer in QUESTIONS[task_key]]
+def answers(analysis: Analysis, task_key: str,
+            previous: tuple[str, Analysis] | None = None) -> list[tuple[str, str]]:
+    """(question, answer) pairs of a task, in the course's order. ``previous`` is the previous
+    task's design, (what to call it, its analysis): "every additional element" is added since it."""
+    return [(question, every_element(analysis, previous) if answer is every_element else answer(analysis))
+            for question, answer in QUESTIONS[task_key]]
 
 
-def answer_file(analysis: Analysis, task_key: str, image: str, report_file: str) -> str:
+def answer_file(analysis: Analysis, task_key: str, image: str, report_file: str,
+                previous: tuple[str, Analysis] | None = None) -> str:
     """The answer file: the diagram's link on the first line (what the course checks), then
     each question and its short answer, then where the full explanation is."""
     lines = [image, ""]
-    for question, answer in answers(analysis, task_key):
+    for question, answer in answers(analysis, task_key, previous):
         lines += [f"Q: {question}", f"A: {answer}" if "\n" not in answer else f"A:\n{answer}", ""]
     lines.append(f"The full explanation, with the diagram, the failure analysis and every issue: {report_file}")
     return "\n".join(lines) + "\n"

@@ -13,11 +13,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from archdoc.course.answers import answer_file
-from archdoc.course.tasks import TASK_BY_ANSWER_FILE, Task
+from archdoc.course.tasks import TASK_BY_ANSWER_FILE, TASKS, Task
 from archdoc.errors import HandinError, InputProblem, SpecError
 from archdoc.files import write_atomically
 from archdoc.rules import Analysis, analyse
-from archdoc.specfile import load_spec
+from archdoc.specfile import load_spec, loads
 
 # Addresses of pages that show an image rather than being one: the course's reviewers
 # open the link and must see the picture.
@@ -85,6 +85,7 @@ def write_handin(specs: list[Path], out: Path, base_url: str | None = None) -> l
         raise SpecError(problems)
 
     (out / "images").mkdir(parents=True, exist_ok=True)
+    by_key = {task.key: analysis for task, analysis in zip(tasks, analyses, strict=True)}
     handed_in = []
     for spec, task, analysis in sorted(zip(specs, tasks, analyses, strict=True), key=lambda t: t[1].key):
         with tempfile.TemporaryDirectory() as drawing:
@@ -93,10 +94,25 @@ def write_handin(specs: list[Path], out: Path, base_url: str | None = None) -> l
         explanation = render_markdown(build_report(analysis), spec.name, f"images/{task.answer_file}.png")
         write_atomically(out / f"{task.answer_file}.md", explanation)
         write_atomically(out / task.answer_file,
-                         answer_file(analysis, task.key, image_address(task, base_url), f"{task.answer_file}.md"))
+                         answer_file(analysis, task.key, image_address(task, base_url), f"{task.answer_file}.md",
+                                     previous_design(task, by_key)))
         handed_in.append(HandedIn(task, spec, analysis, task.problems(analysis)))
     write_atomically(out / "README.md", readme(handed_in, base_url))
     return handed_in
+
+
+def previous_design(task: Task, handed_in: dict[str, Analysis]) -> tuple[str, Analysis] | None:
+    """The previous task's design: the one handed in with this one, else the course's
+    starter design of that task (``archdoc new``); None for the first task."""
+    keys = list(TASKS)
+    index = keys.index(task.key)
+    if index == 0:
+        return None
+    before = TASKS[keys[index - 1]]
+    if before.key in handed_in:
+        return f"task {before.answer_file[0]}'s design ({before.answer_file})", handed_in[before.key]
+    return (f"task {before.answer_file[0]}'s reference design (archdoc new --task {before.key})",
+            analyse(loads(before.starter(), f"{before.key}.yaml")))
 
 
 def readme(handed_in: list[HandedIn], base_url: str | None) -> str:
