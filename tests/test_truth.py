@@ -254,3 +254,11 @@ def test_every_additional_element_is_counted_from_the_previous_task(tmp_path: Pa
     together = (tmp_path / "all" / "2-secured_and_monitored_web_infrastructure").read_text()
     assert "Added since task 1's design (1-distributed_web_infrastructure):" in together
     assert "haproxy (the load balancer)" not in together
+
+
+def test_an_active_active_pair_of_balancers_behind_one_vip() -> None:
+    text = (SPECS / "3-scale_up.yaml").read_text().replace("mode: active_passive, vip", "mode: active_active, vip")
+    analysis = analyse(loads(text, "aa.yaml"))
+    out = render_markdown(build_report(analysis), "aa.yaml").replace("\\", "")
+    assert "only the member holding 8.8.8.8 takes traffic and the others stand by" in out
+    assert "which all take traffic" not in out
