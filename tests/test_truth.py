@@ -75,7 +75,8 @@ def test_the_report_sees_through_firewall_hops() -> None:
 
 def test_a_firewall_in_a_loop_of_links_does_not_crash_the_report() -> None:
     text = report("firewall-loop")  # was: KeyError: '' in the firewall rules
-    assert "- fw (protects web-01): let through port 443 (https) from user to lb" in text
+    assert ("- fw (protects web-01): allow in port 80 (http) from user and lb to nginx; let through port 443 "
+            "(https) from user to lb; drop everything else.") in text
     assert "The backends are lb" not in text and "passes the request to its backend, nginx" in text
 
 

@@ -53,14 +53,13 @@ def backup_only(topology: Topology) -> frozenset[str]:
     waiting = {b for lb in topology.of_kind(Kind.LOAD_BALANCER) for b in backups(topology, lb)}
     active = {b for lb in topology.of_kind(Kind.LOAD_BALANCER) for b in topology.backends(lb)}
     waiting -= active
-    grew = True
-    while grew:
-        grew = False
-        for component in topology.components:
-            sources = senders(topology, component)
-            if component not in waiting and sources and all(s in waiting for s in sources):
-                waiting.add(component)
-                grew = True
+    queue = list(waiting)
+    while queue:  # what the backups send requests to, when nothing else does
+        for flow in topology.flows_from.get(queue.pop(), ()):
+            for target in topology.beyond_firewalls(flow.target):
+                if target not in waiting and all(s in waiting for s in senders(topology, target)):
+                    waiting.add(target)
+                    queue.append(target)
     return frozenset(waiting)
 
 

@@ -75,7 +75,8 @@ def _workers_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
     """Web servers, application servers, caches: what each does, and what several give."""
     kind = topology.kind(ids[0])
     text = [_role_here(topology, c) for c in ids] if len(ids) <= 4 else [_roles_here(topology, kind, ids)]
-    waiting = [c for c in ids if c in backup_only(topology)]
+    everywhere = backup_only(topology)
+    waiting = [c for c in ids if c in everywhere]
     active = [c for c in ids if c not in waiting]
     direct = {b for lb in topology.of_kind(Kind.LOAD_BALANCER) for b in backups(topology, lb)}
     behind = [c for c in waiting if c not in direct]

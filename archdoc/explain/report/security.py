@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from archdoc.explain.design import hops_between
+from archdoc.explain.design import senders
 from archdoc.explain.knowledge import port_phrase
 from archdoc.explain.naming import name, names
 from archdoc.explain.report.document import Section
-from archdoc.model import Topology
+from archdoc.model import Flow, Topology
 from archdoc.model.components import Database, Firewall, Monitoring
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software_key
@@ -68,37 +68,42 @@ def replication_flows(topology: Topology) -> list[tuple[str, str, str]]:
     return flows
 
 
+def senders_past(topology: Topology, flow: Flow) -> list[str]:
+    """Who sends a flow: its source, or, for a firewall hop, who sends through it."""
+    return senders(topology, flow.source) if topology.kind(flow.source) == Kind.FIREWALL else [flow.source]
+
+
 def _crossing(topology: Topology, firewall: Firewall, firewall_id: str) -> list[tuple[str, str, str, str]]:
     """(direction, port, from, to) of every flow that crosses the firewall, names resolved."""
     protected = firewall.protects or ([firewall.host] if firewall.host else [])
-    inside = {c for unit in protected for c in topology.on_unit(unit)}
+    inside = list(dict.fromkeys(c for unit in protected for c in topology.on_unit(unit)))
     crossing: list[tuple[str, str, str, str]] = []
 
     def add(direction: str, port: str, source: str, target: str) -> None:
         crossing.append((direction, port, source, target))
 
-    for flow in topology.flows:
-        if topology.kind(flow.source) == Kind.FIREWALL or topology.kind(flow.target) == Kind.FIREWALL:
-            continue  # hops: seen through below
-        port = port_phrase(flow.link.protocol, flow.link.port)
-        if flow.target in inside and flow.source not in inside:
-            add("in", port, name(topology, flow.source), name(topology, flow.target))
-        elif flow.source in inside and flow.target not in inside:
-            add("out", port, name(topology, flow.source), name(topology, flow.target))
-    for flow in topology.flows:  # a firewall hop between two components: the flow as users see it
-        if topology.kind(flow.source) == Kind.FIREWALL or topology.kind(flow.target) != Kind.FIREWALL:
-            continue
+    def port_of(flow: Flow) -> str:
+        return port_phrase(flow.link.protocol, flow.link.port)
+
+    # the flows of what it protects that come from, or go to, outside, in the spec's link order
+    entering = sorted((f for c in inside for f in topology.flows_into.get(c, ()) if f.source not in inside),
+                      key=lambda f: f.link.entry)
+    for flow in entering:
+        for source in senders_past(topology, flow):  # a firewall hop on the way: who sends through it
+            add("in", port_of(flow), name(topology, source), name(topology, flow.target))
+    leaving = sorted((f for c in inside for f in topology.flows_from.get(c, ()) if f.target not in inside),
+                     key=lambda f: f.link.entry)
+    for flow in leaving:
         for target in topology.beyond_firewalls(flow.target):
-            if target == flow.source:
-                continue
-            port = port_phrase(flow.link.protocol, flow.link.port)
-            hops = hops_between(topology, flow.source, target)
-            if firewall_id in hops:
-                onward = [f for f in topology.flows_into.get(target, ()) if f.source in hops]
-                port = port_phrase(onward[0].link.protocol, onward[0].link.port) if onward else port
-                add("through", port, name(topology, flow.source), name(topology, target))
-            elif target in inside and flow.source not in inside:
-                add("in", port, name(topology, flow.source), name(topology, target))
+            add("out", port_of(flow), name(topology, flow.source), name(topology, target))
+    for flow in topology.flows_from.get(firewall_id, ()):  # a hop: what it lets through to what
+        for target in topology.beyond_firewalls(flow.target):
+            if target in inside:
+                continue  # listed as let in
+            entering = [f for f in topology.flows_into.get(firewall_id, ()) if f.source != target]
+            for source in (s for f in entering for s in senders_past(topology, f)):
+                if source != target:
+                    add("through", port_of(flow), name(topology, source), name(topology, target))
     for replica, primary, port in replication_flows(topology):
         if primary in inside and replica not in inside:
             add("in", port, f"{name(topology, replica)} (replication)", name(topology, primary))
