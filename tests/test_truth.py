@@ -219,6 +219,16 @@ def test_each_question_is_answered_in_at_most_three_sentences(stem: str) -> None
             assert 1 <= len(sentences) <= 3, (question, line)
 
 
+@pytest.mark.parametrize("design", [p.stem for p in sorted(DESIGNS.glob("*.yaml"))])
+def test_answers_stay_short_on_odd_designs(design: str) -> None:
+    analysis = analyse(load_spec(DESIGNS / f"{design}.yaml"))
+    for key in QUESTIONS:
+        for question, answer in answers(analysis, key):
+            for line in answer.splitlines():
+                sentences = [s for s in re.split(r"(?<=[.?!])\s+(?=[A-Z(])", line.removeprefix("- ")) if s]
+                assert 1 <= len(sentences) <= 3, (key, question, line)
+
+
 def test_handin_warns_about_a_local_link(tmp_path: Path) -> None:
     result = run("handin", str(SPECS / "0-simple_web_stack.yaml"), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0

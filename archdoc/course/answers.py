@@ -13,7 +13,6 @@ from archdoc.explain.design import algorithm_of, backups, multi_primary_clusters
 from archdoc.explain.knowledge import DEFAULT_PORTS, QPS_GENERIC, QPS_HOW
 from archdoc.explain.naming import name, names
 from archdoc.explain.report.databases import application_view
-from archdoc.explain.report.load_balancing import tier_modes
 from archdoc.explain.report.purpose import part_purposes
 from archdoc.explain.walk import address_of, site_record
 from archdoc.model.components import Certificate, Database, Monitoring
@@ -196,10 +195,36 @@ def algorithm(analysis: Analysis) -> str:
 
 
 def active_or_passive(analysis: Analysis) -> str:
-    lines = [line for line in tier_modes(analysis.topology) if line.startswith("Behind ")]
-    here = lines[0] if lines else "This design has no load balancer."
-    return (f"{here} In active-active every node serves at the same time; in active-passive one serves while a "
-            f"standby waits and takes over when it fails (an HAProxy backup server, or a keepalived pair).")
+    topology = analysis.topology
+    lbs = topology.of_kind(Kind.LOAD_BALANCER)
+    definition = ("In active-active every node serves at the same time; in active-passive one serves while a "
+                  "standby waits and takes over when it fails (an HAProxy backup server, or a keepalived pair).")
+    if not lbs:
+        return f"This design has no load balancer. {definition}"
+    lb = lbs[0]
+    backends, waiting = topology.backends(lb), backups(topology, lb)
+    info = algorithm_of(topology, lb).info
+    if len(backends) > 1 and info.active_active:
+        here = f"Active-active: {name(topology, lb)} sends requests to {names(topology, backends)} at the same time"
+        if waiting:
+            here += (f", and keeps {names(topology, waiting)} as {noun(len(waiting), 'a backup', 'backups')} "
+                     f"(active-passive for {one_or_many(len(waiting), 'it', 'them')})")
+    elif len(backends) > 1:
+        here = (f"Active-passive in effect: {info.name} fills {name(topology, backends[0])} first, and the others "
+                f"take traffic only when it is full")
+    elif backends and waiting:
+        here = (f"Active-passive: {name(topology, backends[0])} takes every request, and the backup "
+                f"{names(topology, waiting)} takes over only when it fails")
+    elif backends:
+        here = f"Neither: {name(topology, lb)} has one backend, {name(topology, backends[0])}"
+    else:
+        here = f"Neither: {name(topology, lb)} has no backend"
+    pairs = [c for c in topology.of_kind(Kind.CLUSTER) if topology.kind(topology.members(c)[0]) == Kind.LOAD_BALANCER]
+    if pairs:
+        cluster = topology.components[pairs[0]]
+        mode = "active-passive" if getattr(cluster, "mode", "") == "active_passive" else "active-active"
+        here += f"; the load balancers themselves form the {mode} cluster {name(topology, pairs[0])}"
+    return f"{here}. {definition}"
 
 
 def primary_replica(analysis: Analysis) -> str:

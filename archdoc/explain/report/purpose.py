@@ -9,7 +9,7 @@ from archdoc.explain.design import backup_only, multi_primary_clusters
 from archdoc.explain.naming import name, names
 from archdoc.explain.report.document import Section
 from archdoc.model import Topology
-from archdoc.model.components import Cluster, Database
+from archdoc.model.components import Cluster
 from archdoc.model.kinds import TIER_KINDS, Kind
 from archdoc.rules import Analysis, Rule
 from archdoc.rules.cannot_scale import CannotScale
@@ -20,7 +20,7 @@ from archdoc.rules.no_https import NoHttps
 from archdoc.rules.no_monitoring import NoMonitoring
 from archdoc.rules.single_writer import SingleWriter
 from archdoc.rules.spof import Spof
-from archdoc.wording import noun, one_or_many, sentence_list
+from archdoc.wording import article, noun, one_or_many, sentence_list, verb
 
 SIMPLEST = ("The simplest working design is one server running the web server, the application server (with the "
             "code base) and the database, reached through the domain's DNS record. Each part this design adds "
@@ -101,18 +101,19 @@ def part_purposes(analysis: Analysis, since: Analysis | None = None) -> list[str
         if len(ids) < 2:
             continue
         spares = [c for c in ids if c in waiting]
-        extra = ids[1:]
-        if spares and len(spares) == len(extra):
-            add(kind, f"{names(topology, extra)} (a second {kind.singular}, kept as a backup): redundancy "
-                         f"only: {one_or_many(len(extra), 'it waits', 'they wait')} until the active one fails.")
-        else:
+        serving = [c for c in ids if c not in waiting]
+        extra = serving[1:]  # beyond the one of the simplest design
+        if extra:
             more = f"a second {kind.singular}" if len(extra) == 1 else f"more {kind.plural}"
             add(kind, f"{names(topology, extra)} ({more}): capacity and redundancy: the requests "
-                         f"are shared, and one can fail or be restarted for a deploy while the others serve.")
+                      f"are shared, and one can fail or be restarted for a deploy while the others serve.")
+        if spares:
+            add(kind, f"{names(topology, spares)} ({noun(len(spares), article(kind.singular), kind.plural)} kept "
+                      f"as {noun(len(spares), 'a backup', 'backups')}): redundancy only: "
+                      f"{one_or_many(len(spares), 'it waits', 'they wait')} until the active "
+                      f"{noun(len(serving), 'one fails', 'ones fail')}, and {verb(len(spares), 'add')} no capacity.")
     replicas = [d for d in topology.of_kind(Kind.DATABASE) if topology.is_replica(d)]
     if replicas:
-        primary = topology.components[replicas[0]]
-        assert isinstance(primary, Database)
         add("replica", f"{names(topology, replicas)} ({noun(len(replicas), 'a replica', 'replicas')}): a second, "
                      f"continuously updated copy of the data (redundancy: it can be promoted when the primary "
                      f"fails) and read capacity (reads can go there).")
