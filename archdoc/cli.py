@@ -399,7 +399,7 @@ def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str
     one explanation per task and a README.md."""
     from pathlib import Path
 
-    from archdoc.course.handin import write_handin
+    from archdoc.course.handin import LOCAL_LINK_WARNING, write_handin
     from archdoc.errors import HandinError
 
     try:
@@ -408,6 +408,8 @@ def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str
     except HandinError as error:
         say(f"archdoc: {error}", err=True)
         sys.exit(EXIT_INPUT_ERROR)
+    if not image_base_url:
+        click.echo(f"archdoc: {LOCAL_LINK_WARNING}", err=True)
     incomplete = False
     for item in handed_in:
         say(f"{output}/{item.task.answer_file}  <- {item.spec}")

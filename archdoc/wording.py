@@ -59,6 +59,18 @@ def one_or_many(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
+def possessive(name: str) -> str:
+    """'haproxy' -> "haproxy's", 'the servers' -> "the servers'", 'lbs' -> "lbs'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def verb_phrase(count: int, phrase: str) -> str:
+    """Every verb of a phrase written in the base form, joined by 'and', agreeing:
+    verb_phrase(1, 'read from and write to') -> 'reads from and writes to'."""
+    parts = phrase.split(" and ")
+    return " and ".join(verb(count, p.split(" ")[0]) + p[len(p.split(" ")[0]):] for p in parts)
+
+
 def percent(value: float) -> str:
     """99.7901 %, with 'over 99.9999 %' rather than a rounded 100."""
     if value < 1 and round(value * 100, 4) >= 100:

@@ -78,3 +78,11 @@ def hanging_design() -> str:
     """A small valid spec whose dot never finishes under ``dot_that_hangs_on_request``."""
     return (f"archdoc: 1\ntitle: slow {HANG}\ncomponents:\n  user: {{kind: client}}\n"
             "  web: {kind: web_server}\nlinks:\n  - {from: user, to: web, protocol: https}\n")
+
+
+def as_shown(markdown_text: str) -> str:
+    """A report.md's text as a reader sees it: no Markdown escapes, entities, or elements."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"</?span>", "", markdown_text.replace("\\", "")))

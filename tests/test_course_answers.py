@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import as_shown
+
 ANSWERS = {
     "0-simple_web_stack": [
         ("what a server is", "A server is a computer, physical or virtual"),
@@ -25,7 +27,7 @@ ANSWERS = {
         ("why the load balancer", "The load balancer haproxy (HAProxy on lb-01) spreads requests over nginx-1 and nginx-2"),
         ("why a second server", "one can fail or be restarted for an update while the others serve"),
         ("why the replica", "a second, continuously updated copy of the data, which can serve reads"),
-        ("the algorithm and how it works", "The load balancer haproxy uses round robin: it sends each new request"),
+        ("the algorithm and how it works", "The load balancer haproxy uses round robin, which sends each new request"),
         ("active-active here", "Behind haproxy: active-active"),
         ("active-active vs active-passive", "In an active-passive setup one node serves while a standby waits"),
         ("how primary-replica works", "The primary records every change in its binary log (binlog)"),
@@ -40,7 +42,7 @@ ANSWERS = {
     ],
     "2-secured_and_monitored_web_infrastructure": [
         ("why firewalls", "A firewall filters network traffic by rules"),
-        ("what each firewall lets in", "fw-1 (web-01): allow port 3306 (mysql) from app-2 to mysql-1; port 80 (http)"),
+        ("what each firewall lets in", "fw-1 (protects web-01): allow in port 80 (http) from haproxy to nginx-1, port 3306 (mysql) from app-2 and mysql-2 (replication) to mysql-1"),
         ("why the certificate", "A TLS certificate binds the site's domain name to a public key"),
         ("why HTTPS", "an eavesdropper on the path (public Wi-Fi, an ISP) cannot read or change it"),
         ("why monitoring", "Monitoring is there to know that something is broken or slow"),
@@ -64,16 +66,8 @@ ANSWERS = {
                          [(stem, q, p) for stem, pairs in ANSWERS.items() for q, p in pairs],
                          ids=[f"{stem[:1]}: {q}" for stem, pairs in ANSWERS.items() for q, _ in pairs])
 def test_the_report_answers(rendered_examples: Path, stem: str, question: str, phrase: str) -> None:
-    text = " ".join(read_as_shown(rendered_examples / stem / "report.md").split())
+    text = " ".join(as_shown((rendered_examples / stem / "report.md").read_text()).split())
     assert phrase in text, f"{stem}: no answer to '{question}'"
-
-
-def read_as_shown(report: Path) -> str:
-    """A report.md's text as a reader sees it: no Markdown escapes, entities, or elements."""
-    import html
-    import re
-
-    return html.unescape(re.sub(r"</?span>", "", report.read_text().replace("\\", "")))
 
 
 def test_the_algorithm_named_is_the_one_configured(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from archdoc.fix import FIXES, fix_spec
+from archdoc.rules.split_data import SplitData
 from tests.conftest import ROOT, SPECS, run
 
 EXAMPLES = sorted(SPECS.glob("[0-3]-*.yaml"))
@@ -66,9 +67,16 @@ links:
     assert "lb" not in text  # only the fixes asked for
 
 
+# Rules with no recipe whose findings keep a spof: split data is joined by a design
+# decision (which copy wins), not by a recipe, and until then each copy is a spof.
+NO_RECIPE = {SplitData.id}
+
+
 def rule_case_specs() -> list[tuple[str, str]]:
     cases = []
     for path in sorted((ROOT / "tests" / "rules" / "cases").glob("*.yaml")):
+        if path.stem in NO_RECIPE:
+            continue
         for case in yaml.safe_load(path.read_text())["cases"]:
             cases.append((f"{path.stem}: {case['name']}", case["spec"]))
     return cases

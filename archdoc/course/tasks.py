@@ -18,6 +18,7 @@ from archdoc.model.kinds import Kind
 from archdoc.rules import Analysis, Rule
 from archdoc.rules.no_https import NoHttps
 from archdoc.rules.write_to_replica import WriteToReplica
+from archdoc.wording import sentence_list, verb
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ class Requirement:
 
     what: str  # "a load balancer (HAProxy)"
     met: Callable[[Analysis], bool]
+    # What to say when it is not met, when a fixed "missing: <what>" would name the wrong gap.
+    gap: Callable[[Analysis], str] | None = None
+
+    def problem(self, analysis: Analysis) -> str:
+        return self.gap(analysis) if self.gap else f"missing: {self.what}"
 
 
 def _count(kind: Kind, least: int, software: str | None = None) -> Callable[[Analysis], bool]:
@@ -34,6 +40,38 @@ def _count(kind: Kind, least: int, software: str | None = None) -> Callable[[Ana
                  (software is None or (getattr(c, "software", None) or "").lower() == software)]
         return len(found) >= least
     return met
+
+
+NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four"}
+
+
+def _exactly(kind: Kind, count: int, what: str) -> Requirement:
+    """The task asks for this many: fewer is missing, more disagrees with the task."""
+    def found(analysis: Analysis) -> int:
+        return len(analysis.topology.of_kind(kind))
+
+    def gap(analysis: Analysis) -> str:
+        have = found(analysis)
+        if have < count:
+            return f"missing: {what} (the design has {have})"
+        return (f"count: the task asks for {what}, the design has {have}: make the design, the diagram and "
+                f"the text agree with the task, or say why it differs")
+    return Requirement(what, lambda analysis: found(analysis) == count, gap)
+
+
+def _algorithms_named(analysis: Analysis) -> bool:
+    return all(getattr(analysis.topology.components[lb], "algorithm", None) is not None
+               for lb in analysis.topology.of_kind(Kind.LOAD_BALANCER))
+
+
+def _algorithm_gap(analysis: Analysis) -> str:
+    unnamed = [lb for lb in analysis.topology.of_kind(Kind.LOAD_BALANCER)
+               if getattr(analysis.topology.components[lb], "algorithm", None) is None]
+    return (f"mistake: choose and name the load balancer's algorithm ({sentence_list(unnamed)} "
+            f"{verb(len(unnamed), 'give')} no `algorithm`; the course asks which one and how it works)")
+
+
+ALGORITHM_NAMED = Requirement("the load balancer's algorithm, chosen and named", _algorithms_named, _algorithm_gap)
 
 
 def _www_to(kinds: tuple[str, ...]) -> Callable[[Analysis], bool]:
@@ -68,11 +106,34 @@ def _balancers_clustered(analysis: Analysis) -> bool:
                for c in topology.components.values())
 
 
+TIERS = (Kind.WEB_SERVER, Kind.APP_SERVER, Kind.DATABASE)
+
+
+def _mixed_servers(analysis: Analysis) -> dict[str, list[Kind]]:
+    """Servers that run two or more of: a web server, an application server, a database."""
+    topology = analysis.topology
+    mixed = {}
+    for server, hosted in topology.hosted_on.items():
+        tiers = [t for t in TIERS if any(topology.kind(c) == t for c in hosted)]
+        if len(tiers) > 1:
+            mixed[server] = tiers
+    return mixed
+
+
 def _tiers_apart(analysis: Analysis) -> bool:
     """No server runs two of: a web server, an application server, a database."""
-    topology = analysis.topology
-    tiers = (Kind.WEB_SERVER, Kind.APP_SERVER, Kind.DATABASE)
-    return all(len({topology.kind(c) for c in hosted} & set(tiers)) <= 1 for hosted in topology.hosted_on.values())
+    return not _mixed_servers(analysis)
+
+
+def _tiers_gap(analysis: Analysis) -> str:
+    mixed = _mixed_servers(analysis)
+    parts = [f"{server} runs {article_list(tiers)}" for server, tiers in mixed.items()]
+    return (f"mixed tiers: {'; '.join(parts)}; the task puts the web server, the application server and the "
+            f"database on servers of their own: move them apart, or remove the extra server")
+
+
+def article_list(tiers: list[Kind]) -> str:
+    return sentence_list([f"the {t.singular}" for t in tiers])
 
 
 def _certificate_for_www(analysis: Analysis) -> bool:
@@ -109,7 +170,8 @@ class Task:
 
     def problems(self, analysis: Analysis) -> list[str]:
         """What keeps the design from meeting the task: what it lacks, then the mistakes."""
-        return [f"missing: {what}" for what in self.missing(analysis)] + [f"mistake: {m}" for m in mistakes(analysis)]
+        gaps = [r.problem(analysis) for r in self.requirements if not r.met(analysis)]
+        return gaps + [f"mistake: {m}" for m in mistakes(analysis)]
 
 
 SIMPLE = (
@@ -121,7 +183,7 @@ SIMPLE = (
     Requirement("the domain foobar.com", lambda a: a.topology.domain == "foobar.com"),
 )
 DISTRIBUTED = (
-    Requirement("three servers", _count(Kind.SERVER, 3)),
+    _exactly(Kind.SERVER, 3, "three servers"),
     Requirement("a load balancer (HAProxy)", _count(Kind.LOAD_BALANCER, 1, "haproxy")),
     Requirement("two web servers (Nginx)", _count(Kind.WEB_SERVER, 2, "nginx")),
     Requirement("two application servers", _count(Kind.APP_SERVER, 2)),
@@ -130,12 +192,13 @@ DISTRIBUTED = (
     Requirement("a primary database and a replica of it", _primary_and_replica),
     Requirement("the domain foobar.com", lambda a: a.topology.domain == "foobar.com"),
     Requirement("a www A record pointing at the load balancer", _www_to((Kind.LOAD_BALANCER,))),
+    ALGORITHM_NAMED,
 )
 SECURED = (
-    Requirement("three firewalls", _count(Kind.FIREWALL, 3)),
+    _exactly(Kind.FIREWALL, 3, "three firewalls"),
     Requirement("an SSL certificate for www.foobar.com", _certificate_for_www),
     Requirement("HTTPS from the users' browsers", _no_finding(NoHttps)),
-    Requirement("three monitoring clients", _count(Kind.MONITORING, 3)),
+    _exactly(Kind.MONITORING, 3, "three monitoring clients"),
 )
 
 TASKS = {
@@ -152,7 +215,8 @@ TASKS = {
         Requirement("an application server", _count(Kind.APP_SERVER, 1)),
         Requirement("a database", _count(Kind.DATABASE, 1)),
         Requirement("the web server, the application server and the database on servers of their own",
-                    _tiers_apart),
+                    _tiers_apart, _tiers_gap),
+        ALGORITHM_NAMED,
     )),
 }
 TASK_BY_ANSWER_FILE = {task.answer_file: task for task in TASKS.values()}

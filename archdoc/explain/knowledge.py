@@ -101,7 +101,30 @@ REPLICATION_MODES = {
     ),
 }
 
-ACCESS_VERBS = {"read": "reads from", "write": "writes to", "readwrite": "reads from and writes to"}
+# In the base form: wording.verb_phrase makes them agree with their subject.
+ACCESS_VERBS = {"read": "read from", "write": "write to", "readwrite": "read from and write to"}
+
+MULTI_PRIMARY = (
+    "In a multi-primary cluster (MySQL Group Replication in multi-primary mode, Galera Cluster for MySQL and "
+    "MariaDB) every member takes writes. A transaction is sent to all the members before it commits: Group "
+    "Replication has the group certify it, Galera replicates it synchronously, and a transaction that "
+    "conflicts with one already committed on another member is refused and rolled back. So the members hold "
+    "the same data, the application can write to any of them, and when one fails the others go on taking "
+    "writes; the cost is a round trip to the other members on every commit, and writes to the same rows from "
+    "two members at once can fail and must be retried."
+)
+
+TWO_MEMBER_QUORUM = (
+    "With two members, a failure leaves the survivor without a majority: to avoid a split brain, Group "
+    "Replication and Galera stop it from taking writes until an operator forces it on. A third voter (a third "
+    "member, or Galera's arbitrator garbd on another machine) lets the cluster keep its majority when one "
+    "member fails."
+)
+
+ONE_VIP_ONE_HOLDER = (
+    "a virtual IP sits on one member at a time (keepalived with VRRP moves it when that member fails), so "
+    "whoever connects to it reaches only the member holding it"
+)
 
 DEFAULT_PORTS = {
     "http": 80, "https": 443, "tls": 443, "mysql": 3306, "mariadb": 3306, "postgresql": 5432, "redis": 6379,

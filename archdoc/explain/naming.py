@@ -13,7 +13,9 @@ LIST_LIMIT = 8  # past this, a sentence names the first few and counts the rest
 
 
 def name(topology: Topology, component_id: str) -> str:
-    return topology.label(component_id)
+    """The component's label; 'label (id)' where another component shows the same label."""
+    label = topology.label(component_id)
+    return label if topology.label_is_unique(component_id) else f"{label} ({component_id})"
 
 
 def names(topology: Topology, ids: Iterable[str], limit: int = LIST_LIMIT) -> str:

@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, capability_goals
+from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, capability_goals, split_data
 from archdoc.model.kinds import DEFAULT_AVAILABILITY, Kind
 from archdoc.model.topology import Topology
 
@@ -43,7 +43,10 @@ def can_do(topology: Topology, down: frozenset[str]) -> set[Capability]:
     """The capabilities the clients keep with these components down (plain search)."""
     reached = topology.reach(topology.clients, failed=down)
     kept: set[Capability] = set()
+    split = {d for databases in split_data(topology) for d in databases}
     for capability in Capability:
+        if capability is not Capability.SERVE and split & down & {t for _, t in capability_goals(topology, capability)}:
+            continue  # a split copy of the data is down: no other database stands in for it
         for via, target in capability_goals(topology, capability):
             arrival = via if via is not None else target
             if target not in down and arrival in reached:

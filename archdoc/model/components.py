@@ -68,7 +68,10 @@ class LoadBalancer(_Hosted):
     """Spreads requests over its backends, the targets of its links."""
 
     kind: Literal[Kind.LOAD_BALANCER]
-    algorithm: Algorithm = "round_robin"
+    algorithm: Algorithm | None = Field(
+        None, description="How it picks a backend; not given: the spec does not choose one (the software's "
+        "default applies, round robin for HAProxy and Nginx)."
+    )
 
 
 class WebServer(_Hosted):

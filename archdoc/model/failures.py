@@ -72,6 +72,44 @@ def capability_goals(topology: Topology, capability: Capability) -> list[Goal]:
     return goals
 
 
+def _written_primaries(topology: Topology, start: str) -> frozenset[str]:
+    """The primary databases written on the way of a request that enters ``start``."""
+    written = set()
+    for component in topology.reach([start]):
+        for flow in topology.flows_from.get(component, ()):
+            if (flow.link.access in WRITE_ACCESS and topology.kind(flow.target) == Kind.DATABASE
+                    and not topology.is_replica(flow.target)):
+                written.add(flow.target)
+    return frozenset(written)
+
+
+def split_data(topology: Topology) -> tuple[tuple[str, ...], ...]:
+    """Sets of primary databases that hold copies of the data drifting apart: what one load
+    balancer (or one active-active cluster) spreads requests over writes to different
+    primaries that are neither in one cluster nor linked by replication (docs/rules.md,
+    ``split-data``). Each set in spec order; members of one cluster count as one copy."""
+
+    def copy_of(db: str) -> str:
+        clusters = topology.clusters_of.get(db, ())
+        return clusters[0] if clusters else db
+
+    spreaders: list[tuple[str, ...]] = [topology.backends(lb) for lb in topology.of_kind(Kind.LOAD_BALANCER)]
+    for cluster_id in topology.of_kind(Kind.CLUSTER):
+        cluster = topology.components[cluster_id]
+        if getattr(cluster, "mode", None) == "active_active" and not topology.is_database_cluster(cluster_id):
+            spreaders.append(topology.members(cluster_id))
+    found: list[tuple[str, ...]] = []
+    for backends in spreaders:
+        written = {b: _written_primaries(topology, b) for b in backends}
+        copies = {b: frozenset(copy_of(d) for d in dbs) for b, dbs in written.items() if dbs}
+        if len(set(copies.values())) < 2 or len(frozenset().union(*copies.values())) < 2:
+            continue
+        databases = tuple(d for d in topology.of_kind(Kind.DATABASE) if any(d in dbs for dbs in written.values()))
+        if databases not in found:
+            found.append(databases)
+    return tuple(found)
+
+
 Node = Hashable  # a component id, or one of the markers below
 SOURCE = ("source",)
 SINK = ("sink",)
@@ -220,7 +258,17 @@ class FailureAnalysis:
 
     @cached_property
     def stops(self) -> dict[Capability, Stops | None]:
-        return {c: capability_stops(graph) for c, graph in self.graphs.items()}
+        stops = {c: capability_stops(graph) for c, graph in self.graphs.items()}
+        # A database holding a split copy of the data is no stand-in for another: losing any
+        # of them loses reads and writes of the data it alone holds.
+        split = {d for databases in split_data(self.topology) for d in databases}
+        for capability in (Capability.READ, Capability.WRITE):
+            found = stops[capability]
+            goals = {target for _, target in self.goals[capability]} & split
+            if found is not None and goals:
+                units = {u for d in goals if (u := self.topology.failure_unit(d)) is not None}
+                stops[capability] = Stops(found.components | goals, found.units | units)
+        return stops
 
     @cached_property
     def capabilities(self) -> tuple[Capability, ...]:

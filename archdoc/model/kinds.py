@@ -87,14 +87,14 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         "A web server answers HTTP requests: it serves static content (HTML, CSS, JavaScript, images) itself "
         "and passes dynamic requests on to the application server, acting as a reverse proxy.",
         icon="programming.flowchart.Display", availability=0.9999,
-        spof_fix="run a second web server on another server behind the load balancer", request_rank=5,
+        spof_fix="run a second web server on another server", request_rank=5,
     ),
     Kind.APP_SERVER: KindFacts(
         "application server", "application servers",
         "An application server runs the application's code base to build dynamic content: it carries out "
         "the business logic, queries the database and hands the result back to the web server.",
         icon="programming.flowchart.PredefinedProcess", availability=0.9995,
-        spof_fix="run a second application server on another server behind the load balancer", request_rank=6,
+        spof_fix="run a second application server on another server", request_rank=6,
     ),
     Kind.APP_FILES: KindFacts(
         "application files", "application files",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from archdoc.errors import InputProblem
 from archdoc.model.components import Access, Certificate, Cluster, Component, Database, Firewall, Monitoring
 from archdoc.model.kinds import Kind
 
@@ -83,6 +84,7 @@ class Topology:
     file: str = "<spec>"
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # component id -> line, column
     accepted: tuple[Accepted, ...] = ()
+    warnings: tuple[InputProblem, ...] = ()  # what is legal but likely a mistake (two components with one label)
 
     # --- components -----------------------------------------------------------------
     def kind(self, component_id: str) -> Kind:
@@ -90,6 +92,19 @@ class Topology:
 
     def label(self, component_id: str) -> str:
         return self.components[component_id].label or component_id
+
+    @cached_property
+    def _label_counts(self) -> Mapping[str, int]:
+        counts: dict[str, int] = {}
+        for component_id in self.components:
+            key = self.label(component_id).casefold()
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def label_is_unique(self, component_id: str) -> bool:
+        """Whether no other component shows the same label (case aside): where it is not,
+        sentences and drawings name the component by label and id."""
+        return self._label_counts[self.label(component_id).casefold()] == 1
 
     def of_kind(self, *kinds: Kind) -> tuple[str, ...]:
         return tuple(i for i, c in self.components.items() if c.kind in kinds)
@@ -160,7 +175,7 @@ class Topology:
         result: list[Flow] = []
         for client in self.clients:
             for first in self.flows_from.get(client, ()):
-                for target in self._through_firewalls(first.target):
+                for target in self.beyond_firewalls(first.target):
                     result.append(Flow(client, target, first.link))
         return tuple(dict.fromkeys(result))
 
@@ -171,18 +186,23 @@ class Topology:
             target
             for flow in self.flows_from.get(component_id, ())
             if not flow.link.backup
-            for target in self._through_firewalls(flow.target)
+            for target in self.beyond_firewalls(flow.target, skip_backup=True)
+            if target != component_id  # a firewall in a loop of links leads back to it
         )
         return tuple(dict.fromkeys(targets))
 
-    def _through_firewalls(self, component_id: str) -> list[str]:
+    def beyond_firewalls(self, component_id: str, skip_backup: bool = False) -> list[str]:
+        """What answers behind a firewall hop: the components its links lead to, through
+        further firewalls too; any other component stands for itself. With ``skip_backup``,
+        links marked backup past the firewall are not followed (a load balancer's backup
+        written on the firewall's link)."""
         if self.kind(component_id) != Kind.FIREWALL:
             return [component_id]
         seen, queue = {component_id}, deque([component_id])
         beyond: list[str] = []
         while queue:
             for flow in self.flows_from.get(queue.popleft(), ()):
-                if flow.target in seen:
+                if flow.target in seen or (skip_backup and flow.link.backup):
                     continue
                 seen.add(flow.target)
                 (queue if self.kind(flow.target) == Kind.FIREWALL else beyond).append(flow.target)

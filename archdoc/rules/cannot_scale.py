@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from archdoc.model.kinds import SERVING_KINDS, Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
+from archdoc.wording import sentence_list
 
 
 class CannotScale(Rule):
@@ -52,12 +53,19 @@ class CannotScale(Rule):
                 continue
             backends = topology.backends(lb)
             if len(backends) == 1:
-                yield self.finding(
-                    lb,
-                    f"Load balancer {lb} has one backend, {backends[0]}: all the traffic goes to "
-                    f"one machine.",
-                    related=backends,
-                )
+                waiting = list(unique(t for f in topology.flows_from.get(lb, ())
+                                      for t in topology.beyond_firewalls(f.target) if t not in (*backends, lb)))
+                if waiting:
+                    message = (f"Load balancer {lb} has one active backend, {backends[0]}, and keeps "
+                               f"{sentence_list(waiting)} as a backup: all the traffic goes to one machine.")
+                    fix = (f"Make the backup active: remove `backup: true` from the link to "
+                           f"{sentence_list(waiting)}, so that {lb} spreads requests over "
+                           f"{backends[0]} and {sentence_list(waiting)}; add backends as traffic grows.")
+                else:
+                    message = f"Load balancer {lb} has one backend, {backends[0]}: all the traffic goes to one machine."
+                    fix = (f"Give the load balancer a second backend (another {topology.kind(backends[0]).singular} "
+                           f"on another server) and add more as traffic grows.")
+                yield self.finding(lb, message, fix=fix, related=(*backends, *waiting))
         for entry in unique(flow.target for flow in topology.client_flows):
             if topology.kind(entry) == Kind.LOAD_BALANCER:
                 continue
@@ -68,4 +76,6 @@ class CannotScale(Rule):
                     entry,
                     f"Clients reach {entry} with no load balancer on the way: traffic cannot be "
                     f"spread over more machines.",
+                    fix=f"Put a load balancer in front of {entry} and give it two or more backends; add "
+                        f"backends as traffic grows.",
                 )

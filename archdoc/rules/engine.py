@@ -48,7 +48,9 @@ class Analysis:
     failures: FailureAnalysis  # the one the rules used
     crashes: tuple[RuleCrash, ...] = ()
     accepted: tuple[AcceptedFinding, ...] = ()
-    warnings: tuple[InputProblem, ...] = ()  # accepted entries that match no finding, or whose day has passed
+    # what is legal but likely a mistake: the spec's own (duplicate labels), and accepted
+    # entries that match no finding or whose day has passed
+    warnings: tuple[InputProblem, ...] = ()
 
     def scenarios(self) -> list[dict[str, object]]:
         """For every failure unit: what the clients lose when it fails alone, and keep."""
@@ -102,7 +104,7 @@ def analyse(topology: Topology, rules: Mapping[str, type[Rule]] = RULES, today: 
         key=lambda f: (-f.severity.rank, rule_order[f.rule], spec_order.get(f.component, 0)),
     )
     kept, accepted, warnings = _apply_accepted(topology, ordered, rules, today or date.today())
-    return Analysis(topology, kept, context.failures, tuple(crashes), accepted, warnings)
+    return Analysis(topology, kept, context.failures, tuple(crashes), accepted, topology.warnings + warnings)
 
 
 def _apply_accepted(topology: Topology, findings: list[Finding], rules: Mapping[str, type[Rule]],

@@ -54,8 +54,11 @@ class NoFirewall(Rule):
         for unit in [*topology.of_kind(Kind.SERVER), *entry_points]:
             if not topology.is_protected(unit):
                 what = "server" if topology.kind(unit) == Kind.SERVER else "component"
-                yield self.finding(
-                    unit,
-                    f"No firewall protects {what} {unit}, and clients can reach it on a path with "
-                    f"no firewall on the way.",
-                )
+                if getattr(topology.components[unit], "public", False) and unit not in topology.exposed \
+                        and not any(c in topology.exposed for c in topology.on_unit(unit)):
+                    message = (f"No firewall protects server {unit}, which is public: anyone on the internet "
+                               f"can reach every port it opens, whatever filters the users' own path.")
+                else:
+                    message = (f"No firewall protects {what} {unit}, and clients can reach it on a path with "
+                               f"no firewall on the way.")
+                yield self.finding(unit, message)

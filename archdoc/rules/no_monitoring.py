@@ -40,4 +40,9 @@ class NoMonitoring(Rule):
         for unit in topology.failure_units:
             if unit not in topology.monitored:
                 what = "server" if topology.kind(unit) == Kind.SERVER else topology.kind(unit).replace("_", " ")
-                yield self.finding(unit, f"No monitoring agent watches the {what} {unit}.")
+                fix = None
+                if topology.kind(unit) != Kind.SERVER:  # no server to run an agent on
+                    fix = (f"Name {unit} in the `for:` list of a monitoring component (`kind: monitoring`, "
+                           f"`for: [{unit}]`, `to: <service>`), which collects its metrics and logs from "
+                           f"outside it (SNMP, its API or its log stream), and alert on them.")
+                yield self.finding(unit, f"No monitoring agent watches the {what} {unit}.", fix=fix)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from archdoc.rules.balancer_to_data import BalancerToData
 from archdoc.rules.base import Rule
 from archdoc.rules.cannot_scale import CannotScale
 from archdoc.rules.colocated_tiers import ColocatedTiers
@@ -15,6 +16,7 @@ from archdoc.rules.no_firewall import NoFirewall
 from archdoc.rules.no_https import NoHttps
 from archdoc.rules.no_monitoring import NoMonitoring
 from archdoc.rules.single_writer import SingleWriter
+from archdoc.rules.split_data import SplitData
 from archdoc.rules.spof import Spof
 from archdoc.rules.tls_terminated_at_lb import TlsTerminatedAtLb
 from archdoc.rules.unreachable import Unreachable
@@ -36,6 +38,7 @@ RULES = make_registry([
     Spof,
     SingleWriter,
     WriteToReplica,
+    SplitData,
     MaintenanceDowntime,
     CannotScale,
     ColocatedTiers,
@@ -46,4 +49,5 @@ RULES = make_registry([
     DatabaseExposed,
     NoMonitoring,
     Unreachable,
+    BalancerToData,
 ])

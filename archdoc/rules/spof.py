@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archdoc.model import Topology
+from archdoc.model.failures import split_data
+from archdoc.model.kinds import SERVING_KINDS, Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
+from archdoc.rules.split_data import SplitData
 from archdoc.wording import sentence_list, upper_first, verb
 
 
@@ -60,10 +64,25 @@ class Spof(Rule):
             else:
                 because = f"{sentence_list(causes)} {verb(len(causes), 'run')} on it with nothing to take over"
             kinds = unique(topology.kind(c) for c in causes)
-            fixes = [fix for fix in (kind.facts.spof_fix for kind in kinds) if fix]
+            fixes = [fix + _behind(topology, kind) for kind in kinds if (fix := kind.facts.spof_fix)]
+            split = [c for c in causes if c in {d for ds in split_data(topology) for d in ds}]
+            if split:  # a second member would not hold the data the other copies have
+                fixes = [f"join the copies of the data first ({SplitData.id}): make one database the primary "
+                         f"and the others its replicas, or group them in one multi-primary cluster; then a "
+                         f"database's failure no longer loses data that only it holds"]
             yield self.finding(
                 unit,
                 f"If {unit} fails, the design can no longer {what}: {because}.",
                 fix=(upper_first("; ".join(fixes)) + ".") if fixes else None,
                 related=causes,
             )
+
+
+def _behind(topology: Topology, kind: Kind) -> str:
+    """Where a second web or application server goes: behind the load balancer the design
+    has, or behind one to add."""
+    if kind not in SERVING_KINDS:
+        return ""
+    if topology.of_kind(Kind.LOAD_BALANCER):
+        return " behind the load balancer"
+    return ", and put a load balancer in front of the two"

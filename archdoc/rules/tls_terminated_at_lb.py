@@ -51,7 +51,9 @@ class TlsTerminatedAtLb(Rule):
         topology = context.topology
         for lb in topology.of_kind(Kind.LOAD_BALANCER):
             encrypted_in = any(f.link.encrypted for f in topology.flows_into.get(lb, ()))
-            plain_out = list(unique(f.target for f in topology.flows_from.get(lb, ()) if not f.link.encrypted))
+            # a firewall hop is seen through to the backends behind it, which receive the plain text
+            plain_out = list(unique(t for f in topology.flows_from.get(lb, ()) if not f.link.encrypted
+                                    for t in topology.beyond_firewalls(f.target)))
             if encrypted_in and plain_out:
                 yield self.finding(
                     lb,

@@ -35,7 +35,7 @@ from archdoc.specfile.document import DnsEntry, Header, LinkEntry
 from archdoc.specfile.messages import ID_RULE, did_you_mean, problems_from
 from archdoc.specfile.messages import quoted as q
 from archdoc.specfile.yaml_source import FieldPath, SourceMap
-from archdoc.wording import article
+from archdoc.wording import article, verb
 
 _COMPONENT = TypeAdapter(Component)
 HINTS = MAX_PROBLEMS  # did-you-mean searches per spec: no more problems than these are shown
@@ -294,6 +294,29 @@ class _Checker:
         entry = software(component.software)
         return entry.protocol if entry and entry.protocol else "tcp"
 
+    def label_warnings(self) -> list[InputProblem]:
+        """Two or more components showing one label: legal, but the diagram and the text
+        cannot tell them apart by it."""
+        by_label: dict[str, list[str]] = {}
+        for component_id, component in self.components.items():
+            by_label.setdefault((component.label or component_id).casefold(), []).append(component_id)
+        warnings = []
+        for ids in by_label.values():
+            if len(ids) < 2:
+                continue
+            label = self.components[ids[0]].label or ids[0]
+            for component_id in ids:
+                others = ", ".join(i for i in ids if i != component_id)
+                path: FieldPath = ("components", component_id)
+                if self.components[component_id].label is not None:
+                    path = (*path, "label")
+                line, column = self.source.position(path, prefer_key=len(path) == 2)
+                warnings.append(InputProblem(
+                    self.source.file, line, column, "",
+                    f"warning: {component_id} has the label {label!r}, as {others} {verb(len(ids) - 1, 'do')}: "
+                    f"the report names them as 'label (id)'; give each its own label"))
+        return warnings
+
     def is_database(self, component_id: str) -> bool:
         component = self.components.get(component_id)
         if isinstance(component, Cluster):
@@ -332,4 +355,5 @@ def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
         file=source.file,
         positions=MappingProxyType(dict(positions)),
         accepted=tuple(accepted),
+        warnings=tuple(checker.label_warnings()),
     )

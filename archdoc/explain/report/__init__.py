@@ -16,6 +16,7 @@ from archdoc.explain.report.issues import accepted_risks, issue_groups
 from archdoc.explain.report.load_balancing import load_balancing
 from archdoc.explain.report.monitoring import monitoring_section
 from archdoc.explain.report.overview import servers_table, summary
+from archdoc.explain.report.purpose import purpose_section
 from archdoc.explain.report.references import references
 from archdoc.explain.report.security import security_section
 from archdoc.explain.walk import request_walk
@@ -33,6 +34,9 @@ def build_report(analysis: Analysis) -> Report:
         if section:
             sections.append(section)
     sections.append(Section("The components", subsections=tuple(component_sections(topology))))
+    purposes = purpose_section(analysis)
+    if purposes:
+        sections.append(purposes)
     for section in (load_balancing(topology), database_section(topology), security_section(topology),
                     monitoring_section(topology)):
         if section:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from archdoc.explain.knowledge import ALGORITHMS
+from archdoc.explain.design import algorithm_of, backup_only, backups, database_role, senders, through
+from archdoc.explain.knowledge import ONE_VIP_ONE_HOLDER
 from archdoc.explain.naming import described, name, names
 from archdoc.explain.report.document import Section
 from archdoc.model import Topology
-from archdoc.model.components import Certificate, Cluster, Database, Firewall, LoadBalancer, Monitoring, Server
+from archdoc.model.components import Certificate, Cluster, Database, Firewall, Monitoring, Server
 from archdoc.model.kinds import KINDS_IN_REQUEST_ORDER, TIER_KINDS, Kind
 from archdoc.model.software import software_name
 from archdoc.wording import noun, one_or_many, plural, sentence_list, upper_first, verb
@@ -17,10 +18,12 @@ from archdoc.wording import noun, one_or_many, plural, sentence_list, upper_firs
 TRAFFIC_ROLES = (Kind.LOAD_BALANCER, Kind.WEB_SERVER, Kind.APP_SERVER, Kind.DATABASE, Kind.CACHE)
 
 def _neighbours(topology: Topology, ids: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Who sends requests to these components, and where they send theirs, in link order."""
+    """Who sends requests to these components, and where they send theirs, in link order,
+    firewall hops seen through (the firewalls are named where they filter)."""
     ids = list(ids)
-    incoming = list(dict.fromkeys(f.source for c in ids for f in topology.flows_into.get(c, ())))
-    outgoing = list(dict.fromkeys(f.target for c in ids for f in topology.flows_from.get(c, ())))
+    incoming = list(dict.fromkeys(s for c in ids for s in senders(topology, c)))
+    outgoing = list(dict.fromkeys(t for c in ids for f in topology.flows_from.get(c, ())
+                                  for t in topology.beyond_firewalls(f.target)))
     return incoming, outgoing
 
 
@@ -29,9 +32,11 @@ def _role_here(topology: Topology, component_id: str) -> str:
     incoming, outgoing = _neighbours(topology, [component_id])
     parts = []
     if incoming:
-        parts.append(f"receives requests from {names(topology, incoming)}")
+        parts.append("receives requests from " + sentence_list(
+            name(topology, s) + through(topology, s, component_id) for s in incoming))
     if outgoing:
-        parts.append(f"sends requests to {names(topology, outgoing)}")
+        parts.append("sends requests to " + sentence_list(
+            name(topology, t) + through(topology, component_id, t) for t in outgoing))
     who = f"The {topology.kind(component_id).singular} {described(topology, component_id)}"
     if not parts:
         return f"{who} takes no part in any link."
@@ -70,7 +75,21 @@ def _workers_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
     """Web servers, application servers, caches: what each does, and what several give."""
     kind = topology.kind(ids[0])
     text = [_role_here(topology, c) for c in ids] if len(ids) <= 4 else [_roles_here(topology, kind, ids)]
-    if len(ids) > 1:
+    everywhere = backup_only(topology)
+    waiting = [c for c in ids if c in everywhere]
+    active = [c for c in ids if c not in waiting]
+    direct = {b for lb in topology.of_kind(Kind.LOAD_BALANCER) for b in backups(topology, lb)}
+    behind = [c for c in waiting if c not in direct]
+    if waiting and active:
+        when = f"only when {names(topology, active)} {verb(len(active), 'be')} down"
+        if behind:
+            fronts = [s for c in behind for s in senders(topology, c)]
+            when = f"only through the {noun(len(fronts), 'backup')} {names(topology, list(dict.fromkeys(fronts)))}"
+        text.append(f"The {noun(len(waiting), 'backup')} "
+                    f"{names(topology, waiting)} {verb(len(waiting), 'take')} requests {when}, so "
+                    f"{one_or_many(len(waiting), 'it adds', 'they add')} redundancy but no capacity: the "
+                    f"capacity is that of {plural(len(active), kind.singular)}.")
+    elif len(ids) > 1:
         text.append(f"With {plural(len(ids), kind.singular)}, one can fail or be restarted for an "
                     f"update while the others serve, and their capacity adds up.")
     return text
@@ -117,21 +136,29 @@ def _servers_here(topology: Topology, ids: tuple[str, ...]) -> str:
 def _load_balancers_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
     """What each load balancer does; balancers with the same backends and algorithm (the
     members of a pair, say) share a sentence."""
-    groups: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...], str], list[str]] = {}
     for lb in ids:
-        component = topology.components[lb]
-        assert isinstance(component, LoadBalancer)
-        groups.setdefault((topology.backends(lb), component.algorithm), []).append(lb)
+        algorithm = algorithm_of(topology, lb)
+        algorithm_name = algorithm.info.name if algorithm.chosen else f"the default algorithm ({algorithm.default_note})"
+        groups.setdefault((topology.backends(lb), backups(topology, lb), algorithm_name), []).append(lb)
     text = []
-    for (backends, algorithm_id), lbs in groups.items():
+    for (backends, waiting, algorithm_name), lbs in groups.items():
         count = len(lbs)
         who = (f"The load balancers {names(topology, lbs)}" if count > 1
                else f"The load balancer {described(topology, lbs[0])}")
-        algorithm = ALGORITHMS[algorithm_id].name
+        spare = ""
+        if waiting:
+            spare = (f" The {noun(len(waiting), 'backup')} {names(topology, waiting)} {verb(len(waiting), 'take')} "
+                     f"requests only when {names(topology, backends)} {verb(len(backends), 'be')} down.")
         if len(backends) > 1:
             text.append(f"{who} {verb(count, 'spread')} requests over {names(topology, backends)} with "
-                        f"{algorithm}, so no backend carries all the traffic, and {verb(count, 'stop')} "
-                        f"sending requests to a backend whose health check fails.")
+                        f"{algorithm_name}, so no backend carries all the traffic, and {verb(count, 'stop')} "
+                        f"sending requests to a backend whose health check fails.{spare}")
+        elif backends and waiting:
+            text.append(f"{who} {verb(count, 'send')} every request to {name(topology, backends[0])} and "
+                        f"{verb(count, 'keep')} {names(topology, waiting)} as {noun(len(waiting), 'a backup', 'backups')}: "
+                        f"an active-passive setup, where {names(topology, waiting)} {verb(len(waiting), 'take')} over "
+                        f"when the health check of {name(topology, backends[0])} fails.")
         elif backends:
             text.append(f"{who} {verb(count, 'send')} every request to {one_or_many(count, 'its', 'their')} one "
                         f"backend, {name(topology, backends[0])}; more backends can be added behind "
@@ -146,12 +173,17 @@ def _databases_here(topology: Topology, ids: tuple[str, ...]) -> list[str]:
     for db in ids:
         component = topology.components[db]
         assert isinstance(component, Database)
+        role = database_role(topology, db)
         if component.role == "replica":
-            text.append(f"The database {described(topology, db)} is a replica of {name(topology, component.replica_of or '')}: "
-                        f"a second, continuously updated copy of the data, which can serve reads and can be "
-                        f"promoted to primary if the primary fails.")
-        else:
+            text.append(f"The database {described(topology, db)} is {role}: a second, continuously updated copy "
+                        f"of the data, which can serve reads and can be promoted to primary if the primary fails.")
+        elif role.startswith("a member of the multi-primary"):
+            text.append(f"The database {described(topology, db)} is {role}: it takes reads and writes, like "
+                        f"the other members.")
+        elif role == "the primary":
             text.append(f"The database {described(topology, db)} is a primary: it takes the writes.")
+        else:
+            text.append(f"The database {described(topology, db)} is {role}.")
     return text
 
 
@@ -207,6 +239,16 @@ def cluster_here(topology: Topology, cluster_id: str, article: str = "The") -> s
     if cluster.mode == "active_passive":
         how = (f"{name(topology, cluster.members[0])} is active and {names(topology, cluster.members[1:])} "
                f"{verb(len(cluster.members) - 1, 'stand')} by, taking over when it fails")
+    elif cluster.vip and any(topology.kind(s) == Kind.LOAD_BALANCER for s in senders(topology, cluster.members[0])):
+        balancers = [s for s in senders(topology, cluster.members[0]) if topology.kind(s) == Kind.LOAD_BALANCER]
+        how = (f"every member takes traffic at once: {names(topology, balancers)} {verb(len(balancers), 'send')} "
+               f"requests to each member at its own address; {ONE_VIP_ONE_HOLDER}, so the virtual IP serves only "
+               f"what connects to it directly")
+    elif cluster.vip:
+        how = (f"the members are meant to take traffic at once, but {ONE_VIP_ONE_HOLDER}. As drawn, only the "
+               f"member holding {cluster.vip} takes traffic and the others stand by; for every member to take "
+               f"traffic, the clients need each member's own address: several DNS A records, or a load balancer "
+               f"(or connection router) in front")
     else:
         how = "every member takes traffic at once"
     return f"{article} cluster {name(topology, cluster_id)} groups {names(topology, cluster.members)}{vip}: {how}."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from archdoc.explain.naming import LIST_LIMIT, name, names
 from archdoc.explain.report.document import Section, Table
 from archdoc.model.availability import HOURS_PER_YEAR
-from archdoc.model.kinds import DEFAULT_AVAILABILITY
+from archdoc.model.kinds import DEFAULT_AVAILABILITY, Kind
 from archdoc.rules import Analysis
 from archdoc.wording import one_or_many, percent, sentence_list, upper_first, verb, yearly_downtime
 
@@ -22,6 +22,8 @@ def failure_section(analysis: Analysis) -> Section | None:
             harmless.append(unit)
             continue
         on_it = [name(topology, c) for c in topology.on_unit(unit) if c != unit and c in topology.linked]
+        if topology.kind(unit) == Kind.FIREWALL and unit in topology.linked:  # a hop: it filters the way
+            on_it = [f"the way to {names(topology, topology.beyond_firewalls(unit))}"]
         keeps = [c for c in failures.capabilities if c not in lost]
         rows.append((name(topology, unit), ", ".join(on_it) or "-",
                      sentence_list([c.doing for c in lost]),
