@@ -181,13 +181,15 @@ def whatif(spec: str, fail: str) -> None:
               help="Write the fixed spec to this file (default: standard output).")
 @click.option("--only", multiple=True, metavar="RULE",
               help="Apply only the fix for this rule (repeatable); 'archdoc rules' lists them.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
+              help="Seconds the fix may take; past that it is stopped and nothing is written.")
 @max_bytes_option
-def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) -> None:
+def fix(spec: str, output: str | None, only: tuple[str, ...], timeout: float, max_bytes: int) -> None:
     """Write a spec that resolves the findings archdoc can fix, keeping ids, order and comments."""
     from pathlib import Path
 
     from archdoc.files import write_atomically
-    from archdoc.fix import fix_file, unknown_fixes
+    from archdoc.fix import FixBug, FixError, FixTimeout, fix_file, unknown_fixes
 
     unknown = unknown_fixes(only)
     for message in unknown:
@@ -195,7 +197,18 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) ->
     if unknown:
         sys.exit(EXIT_INPUT_ERROR)
     with input_errors_exit():
-        fixed = fix_file(Path(spec), only, max_bytes)
+        try:
+            fixed = fix_file(Path(spec), only, max_bytes, timeout)
+        except FixError as error:
+            click.echo(f"archdoc: {error}", err=True)
+            sys.exit(EXIT_INPUT_ERROR)
+        except FixTimeout as error:
+            click.echo(f"archdoc: {spec}: {error}", err=True)
+            sys.exit(EXIT_INTERNAL_ERROR)
+        except FixBug as error:
+            click.echo(f"archdoc: internal error: the spec fix wrote is not valid: {error}", err=True)
+            click.echo("This is a bug in archdoc; nothing was written.", err=True)
+            sys.exit(EXIT_INTERNAL_ERROR)
     if output:
         try:
             write_atomically(Path(output), fixed.text)
@@ -206,6 +219,8 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], max_bytes: int) ->
         click.echo(fixed.text, nl=False)
     for line in fixed.done:
         click.echo(f"fixed: {line}", err=True)
+    for not_fixed in fixed.not_fixed:
+        click.echo(f"archdoc: {not_fixed}", err=True)
     for finding in fixed.after.findings:
         click.echo(f"left: {finding.rule} {finding.component}", err=True)
     if fixed.introduced:

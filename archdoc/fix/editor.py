@@ -9,6 +9,7 @@ for what it has added since.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Collection, Iterable
@@ -17,14 +18,76 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scalarint import OctalInt
+from ruamel.yaml.tag import Tag
 
+from archdoc.errors import InputProblem, SpecError
 from archdoc.model.kinds import Kind
 from archdoc.rules import Analysis, analyse
 from archdoc.specfile import loads
+from archdoc.specfile.validate import build_topology
+from archdoc.specfile.yaml_source import SourceMap, parse_yaml, resolve_plain_scalar
+
+ID_LENGTH = 63  # ids match ^[a-z0-9][a-z0-9_-]{0,62}$
+
+_TAGS = {type(None): "tag:yaml.org,2002:null", bool: "tag:yaml.org,2002:bool",
+         int: "tag:yaml.org,2002:int", float: "tag:yaml.org,2002:float"}
+
+
+class _CoreSchema(VersionedResolver):
+    """Plain scalars read (and written back) as archdoc's loader reads them: the YAML 1.2
+    core schema, whatever ``%YAML`` directive the file carries (under 1.1, ``on`` and
+    ``yes`` would be the same key, ``True``)."""
+
+    @property
+    def processing_version(self) -> Any:
+        return (1, 2)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            tag = _TAGS.get(type(resolve_plain_scalar(value)))
+            return Tag(suffix=tag) if tag else self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+class _Representer(RoundTripRepresenter):
+    """Octal numbers keep their ``0o`` (ruamel writes ``017`` under a ``%YAML 1.1`` directive,
+    which the loader reads as seventeen)."""
+
+    def represent_octal_int(self, data: Any) -> Any:
+        digits = f"{data:0{data._width}o}" if data._width is not None else format(data, "o")
+        return self.insert_underscore("0o", digits, data._underscore, anchor=data.yaml_anchor(any=True))
+
+
+_Representer.add_representer(OctalInt, _Representer.represent_octal_int)
 
 
 def analyse_text(text: str, name: str) -> Analysis:
     return analyse(loads(text, name))
+
+
+def plain(value: Any) -> Any:
+    """ruamel.yaml's values as the loader's: dicts, lists, str, int, float, bool, None."""
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    for kind in (bool, int, float, str):  # bool first: it is an int
+        if isinstance(value, kind):
+            return kind(value)
+    return value
+
+
+class FixError(Exception):
+    """A spec that ``fix`` cannot edit or cannot write (its YAML, the size limit); the message says why."""
+
+
+class FixBug(Exception):
+    """The spec ``fix`` wrote is not what it meant to write: a bug in archdoc, not in the spec."""
 
 
 def flow(items: Iterable[str]) -> CommentedSeq:
@@ -46,21 +109,57 @@ class Draft:
     origins: dict[str, str] = field(default_factory=dict)  # a copy -> what it copies
     wanted: frozenset[str] = frozenset()  # the ids of the rules whose fixes this run applies
 
+    numbers: dict[str, int] = field(default_factory=dict)  # new_id's base -> the number it last gave
+
     @classmethod
     def load(cls, text: str, name: str) -> Draft:
         yaml = YAML()  # round-trip
+        yaml.Resolver = _CoreSchema
+        yaml.Representer = _Representer
         yaml.preserve_quotes = True
         yaml.width = 4096  # a flow mapping stays on its line
         yaml.indent(mapping=2, sequence=4, offset=2)
-        return cls(yaml.load(text), name, yaml)
+        try:
+            data = yaml.load(text)
+        except YAMLError as error:  # the loader accepted it: a corner of YAML ruamel.yaml reads otherwise
+            raise FixError(f"{name}: archdoc cannot edit this spec's YAML: {str(error).splitlines()[0]}") from None
+        return cls(data, name, yaml)
 
     def text(self) -> str:
         buffer = io.StringIO()
         self.yaml.dump(self.data, buffer)
         return buffer.getvalue()
 
+    def values(self) -> dict[str, Any]:
+        """The draft as the loader would read it once written."""
+        values: dict[str, Any] = plain(self.data)
+        return values
+
     def analyse(self) -> Analysis:
-        return analyse_text(self.text(), self.name)
+        """The draft analysed as it stands, without writing it out (for a large spec, writing
+        takes far longer than the analysis); raises SpecError, positions unknown."""
+        return analyse(build_topology(self.values(), SourceMap(f"the draft of {self.name}")))
+
+    def written(self, max_bytes: int) -> tuple[str, Analysis]:
+        """The draft's text and its analysis, read back as ``archdoc check`` reads it.
+
+        Raises FixError when it is over ``max_bytes``, FixBug when the text is not the
+        draft or not a valid spec: either is archdoc's mistake, reported under the draft's
+        name, never at a line of the user's file.
+        """
+        text = self.text()
+        size = len(text.encode("utf-8"))
+        if size > max_bytes:
+            raise FixError(f"{self.name}: the fixed spec would be {size:,} bytes, over the limit of {max_bytes:,} "
+                           "a spec may have (--max-bytes); nothing was written. Fix fewer rules at once (--only).")
+        name = f"the fixed spec of {self.name}"
+        try:
+            raw, source = parse_yaml(text, name)
+            if raw != self.values():
+                raise FixBug(f"{name} does not read back as the draft it was written from")
+            return text, analyse(build_topology(raw, source))
+        except SpecError as error:
+            raise FixBug(draft_problems(error.problems)) from None
 
     # --- components -------------------------------------------------------------------
     @property
@@ -77,15 +176,19 @@ class Draft:
 
     def new_id(self, base: str) -> str:
         """``base`` when it is free, else the next free number: web-01 -> web-02 (padding
-        kept), nginx -> nginx-2."""
+        kept), nginx -> nginx-2; the stem is shortened so that the id fits in 63 characters."""
+        base = base[:ID_LENGTH]
         if base not in self.components:
             return base
         match = re.fullmatch(r"(.*?)(\d+)", base)
         stem, number, width = (match.group(1), int(match.group(2)), len(match.group(2))) if match else (base + "-", 1, 1)
+        number = max(number, self.numbers.get(base, 0))  # up to there, taken when last asked
         while True:
             number += 1
-            candidate = f"{stem}{number:0{width}d}"
+            digits = f"{number:0{width}d}"
+            candidate = stem[:ID_LENGTH - len(digits)] + digits
             if candidate not in self.components:
+                self.numbers[base] = number
                 return candidate
 
     def add(self, new_id: str, fields: dict[str, Any], after: str | None = None, before: str | None = None) -> str:
@@ -107,7 +210,10 @@ class Draft:
         return new_id
 
     def copy_of(self, component_id: str, **changes: Any) -> dict[str, Any]:
-        fields = {k: v for k, v in self.components[component_id].items() if k != "label"}
+        """Its fields but the label, with ``changes``; lists copied, never shared (ruamel.yaml
+        would write a shared one as an anchor and an alias, which the loader refuses)."""
+        fields = {k: flow(v) if isinstance(v, list) else copy.deepcopy(v)
+                  for k, v in self.components[component_id].items() if k != "label"}
         fields.update(changes)
         return {k: v for k, v in fields.items() if v is not None}
 
@@ -190,3 +296,9 @@ class Draft:
         link = CommentedMap(fields)
         link.fa.set_flow_style()
         self.links.append(link)
+
+
+def draft_problems(problems: Iterable[InputProblem], at_lines: bool = True) -> str:
+    """The problems of a spec archdoc wrote, at lines of that text (the user's file has
+    other lines), or by field only for a draft never written out."""
+    return "; ".join(str(p) if at_lines else f"{p.field}: {p.message}" if p.field else p.message for p in problems)
