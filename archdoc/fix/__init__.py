@@ -109,6 +109,8 @@ def fix_spec(text: str, name: str, only: Iterable[str] = (), max_bytes: int = DE
     clock = _Clock(timeout)
     before = analyse_text(text, name)  # a bad spec stops here, with its positions
     wanted = frozenset(only) or frozenset(rule.id for rule in FIXES)
+    if not any(before.found(rule) for rule in FIXES if rule.id in wanted):  # the text as it is
+        return Fixed(text, [], before, before)
     left_out: dict[Step, NotFixed] = {}
     while True:  # at most once more per fix left out
         clock.check()
@@ -139,6 +141,7 @@ def _apply(draft: Draft, before: Analysis, left_out: dict[Step, NotFixed], clock
             draft.twins = {}
             try:
                 fix(draft, analysis)
+                draft.drop_repeated_links()
                 analysis = draft.analyse()
             except SpecError as error:
                 reason = f"its draft is not a valid spec ({draft_problems(error.problems, at_lines=False)})"

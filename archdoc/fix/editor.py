@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import io
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +97,30 @@ def flow(items: Iterable[str]) -> CommentedSeq:
     return value
 
 
+class _Order:
+    """An order of ids as a doubly linked list (``None`` ends it both ways): placing one is O(1)."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.following: dict[str | None, str | None] = {None: None}
+        self.preceding: dict[str | None, str | None] = {None: None}
+        for component_id in ids:
+            self.insert_after(self.preceding[None], component_id)
+
+    def insert_after(self, place: str | None, new: str) -> None:
+        following = self.following[place]
+        self.following[place], self.following[new] = new, following
+        self.preceding[following], self.preceding[new] = new, place
+
+    def insert_before(self, place: str, new: str) -> None:
+        self.insert_after(self.preceding[place], new)
+
+    def __iter__(self) -> Iterator[str]:
+        component_id = self.following[None]
+        while component_id is not None:
+            yield component_id
+            component_id = self.following[component_id]
+
+
 @dataclass
 class Draft:
     """The spec being fixed: ruamel.yaml's round-trip document and helpers to edit it."""
@@ -109,6 +133,7 @@ class Draft:
     origins: dict[str, str] = field(default_factory=dict)  # a copy -> what it copies
     wanted: frozenset[str] = frozenset()  # the ids of the rules whose fixes this run applies
 
+    order: _Order | None = None  # where the components stand, once one is added
     numbers: dict[str, int] = field(default_factory=dict)  # new_id's base -> the number it last gave
 
     @classmethod
@@ -126,6 +151,9 @@ class Draft:
         return cls(data, name, yaml)
 
     def text(self) -> str:
+        if self.order is not None:
+            for component_id in self.order:
+                self.components.move_to_end(component_id)
         buffer = io.StringIO()
         self.yaml.dump(self.data, buffer)
         return buffer.getvalue()
@@ -193,20 +221,27 @@ class Draft:
 
     def add(self, new_id: str, fields: dict[str, Any], after: str | None = None, before: str | None = None) -> str:
         """Add a component (as a one-line mapping) after ``after`` and the components
-        listed right after it that it hosts, or just before ``before``, or last."""
+        listed right after it that it hosts, or just before ``before``, or last.
+
+        The mapping gets it at its end at once; its place is kept in ``order`` and the
+        mapping put in that order when written (inserting into ruamel.yaml's mapping
+        rewrites it: quadratic over a thousand new components)."""
         # A kind goes into the YAML as its plain text: ruamel cannot write an enum.
         value = CommentedMap({k: v.value if isinstance(v, Kind) else v for k, v in fields.items()})
         value.fa.set_flow_style()
-        keys = list(self.components)
+        if self.order is None:
+            self.order = _Order(self.components)
         if before is not None:
-            position = keys.index(before)
+            self.order.insert_before(before, new_id)
         elif after is not None:  # after it and the components listed right after it that it hosts
-            position = keys.index(after) + 1
-            while position < len(keys) and self.components[keys[position]].get("host") == after:
-                position += 1
+            place = after
+            while (following := self.order.following[place]) is not None and \
+                    self.components[following].get("host") == after:
+                place = following
+            self.order.insert_after(place, new_id)
         else:
-            position = len(keys)
-        self.components.insert(position, new_id, value)
+            self.order.insert_after(self.order.preceding[None], new_id)
+        self.components[new_id] = value
         return new_id
 
     def copy_of(self, component_id: str, **changes: Any) -> dict[str, Any]:
@@ -292,13 +327,36 @@ class Draft:
             if record.get("to") in olds:
                 record["to"] = new
 
+    def drop_repeated_links(self) -> None:
+        """A (from, to) pair given twice is an input error: once fixes have pointed two links
+        at the same place (clients linked to each web server, now all to one load balancer),
+        the later link loses the ends that repeat, or goes when nothing new is left of it."""
+        seen: set[tuple[str, str]] = set()
+        repeated = []
+        for index, link in enumerate(self.links):
+            sources, targets = self.ends(link, "from"), self.ends(link, "to")
+            new_targets = [t for t in targets if any((s, t) not in seen for s in sources)]
+            new_sources = [s for s in sources if any((s, t) not in seen for t in new_targets)]
+            if not new_targets or not new_sources:
+                repeated.append(index)
+                continue
+            if new_targets != targets:
+                self.set_ends(link, "to", new_targets)
+            if new_sources != sources:
+                self.set_ends(link, "from", new_sources)
+            seen.update((s, t) for s in new_sources for t in new_targets)
+        for index in reversed(repeated):
+            del self.links[index]
+
     def add_link(self, fields: dict[str, Any]) -> None:
         link = CommentedMap(fields)
         link.fa.set_flow_style()
         self.links.append(link)
 
 
-def draft_problems(problems: Iterable[InputProblem], at_lines: bool = True) -> str:
-    """The problems of a spec archdoc wrote, at lines of that text (the user's file has
+def draft_problems(problems: Collection[InputProblem], at_lines: bool = True, most: int = 3) -> str:
+    """The first problems of a spec archdoc wrote, at lines of that text (the user's file has
     other lines), or by field only for a draft never written out."""
-    return "; ".join(str(p) if at_lines else f"{p.field}: {p.message}" if p.field else p.message for p in problems)
+    shown = [str(p) if at_lines else f"{p.field}: {p.message}" if p.field else p.message for p in list(problems)[:most]]
+    more = f"; and {len(problems) - most} more" if len(problems) > most else ""
+    return "; ".join(shown) + more

@@ -80,10 +80,11 @@ def _balancer_in_front(draft: Draft, topology: Topology, targets: list[str]) -> 
         draft.origins[server] = targets[0]
     backends: dict[tuple[str, int | None, bool | None], list[str]] = {}  # per protocol, port, tls; a target once
     forwarded: set[str] = set()
-    for link in list(draft.links):
-        reached = [t for t in draft.ends(link, "to") if t in targets]
+    for link in list(draft.links):  # a target, or a cluster of them
+        reached = [t for t in draft.ends(link, "to") if t in topology.components and
+                   set(topology.members(t)) & set(targets)]
         if reached and all(topology.kind(s) in (Kind.CLIENT, Kind.FIREWALL) for s in draft.ends(link, "from")):
-            draft.set_ends(link, "to", [balancer if i in targets else i for i in draft.ends(link, "to")])
+            draft.set_ends(link, "to", [balancer if i in reached else i for i in draft.ends(link, "to")])
             key = (link.get("protocol", "http"), link.get("port"), link.get("tls"))
             backends.setdefault(key, []).extend(t for t in reached if t not in forwarded)
             forwarded.update(reached)
