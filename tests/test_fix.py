@@ -282,3 +282,49 @@ def test_fix_stops_at_its_time_limit(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert "fixing took longer than 0.1 s and was stopped; nothing was written" in result.stderr
     assert "internal error" not in result.stderr and not out.exists()
+
+
+def test_a_fix_asked_for_alone_that_would_uncover_a_finding_says_so() -> None:
+    """Clients read the database directly as well as through the web server: taking that
+    link away (database-exposed) leaves the replica's server a single point of failure,
+    which only the spof fix, not asked for, would mend."""
+    text = """archdoc: 1
+title: t
+components:
+  user: {kind: client}
+  srv-0: {kind: server}
+  db-0: {kind: database, host: srv-0}
+  srv-1: {kind: server}
+  db-1: {kind: database, host: srv-1, role: replica, replica_of: db-0}
+  web: {kind: web_server, host: srv-0}
+links:
+  - {from: user, to: db-0, protocol: tcp, tls: true}
+  - {from: user, to: web, protocol: https}
+  - {from: web, to: db-0, protocol: tcp, access: write}
+  - {from: web, to: db-1, protocol: tcp, access: read}
+"""
+    fixed = fix_spec(text, "mine.yaml", only=["database-exposed"])
+    assert [str(n) for n in fixed.not_fixed] == [
+        "database-exposed: not fixed: it would bring a finding the spec did not have (spof srv-1), "
+        "and the fix for spof is not asked for (--only)"]
+    assert fixed.text == text and fixed.introduced == []
+    assert fixed_well(text).count("from: user") == 1  # with every fix, it goes
+
+
+def test_ids_that_yaml_would_read_as_numbers_or_null_stay_text() -> None:
+    text = fixed_well("""archdoc: 1
+title: t
+components:
+  user: {kind: client}
+  123: {kind: server}
+  null: {kind: server}
+  0o17: {kind: server}
+  web: {kind: web_server, host: "123"}
+  app: {kind: app_server, host: "null"}
+  db: {kind: database, host: "0o17"}
+links:
+  - {from: user, to: web, protocol: http}
+  - {from: web, to: app, protocol: http}
+  - {from: app, to: db, protocol: tcp}
+""")
+    assert "fw-null: {kind: firewall, protects: ['null']}" in text

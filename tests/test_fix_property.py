@@ -55,7 +55,8 @@ def flow(fields: dict[str, Any]) -> str:
 def designs(draw: st.DrawFn) -> str:
     """A small valid design: servers running web, application, database and cache tiers,
     maybe load balancers (1-3 backends, paired or not), replicas, clusters, firewalls in
-    the links or protecting servers, monitoring agents, certificates, http or https."""
+    the links or protecting servers, monitoring agents, certificates, http or https, a
+    few comments inside flow mappings."""
     components: dict[str, dict[str, Any]] = {"user": {"kind": "client"}}
     links: list[dict[str, Any]] = []
     servers = [f"srv-{i}" for i in range(draw(st.integers(1, 4)))]
@@ -69,6 +70,8 @@ def designs(draw: st.DrawFn) -> str:
         for role in roles:
             component = f"{role.split('_')[0]}-{number}"
             components[component] = {"kind": role, "host": server}
+            if role in ("web_server", "app_server") and draw(st.integers(0, 5)) == 0:  # a unit of its own
+                del components[component]["host"]
             tiers[role].append(component)
         if "app_server" in roles and draw(st.booleans()):
             components[f"code-{number}"] = {"kind": "app_files", "host": server}
@@ -97,6 +100,9 @@ def designs(draw: st.DrawFn) -> str:
         backends = draw(st.lists(st.sampled_from(front), min_size=1, max_size=3, unique=True))
         links.append({"from": balancers if pair else balancers[0], "to": backends if len(backends) > 1 else backends[0],
                       "protocol": draw(st.sampled_from(["http", "https"]))})
+        spare = [b for b in front if b not in backends]
+        if spare and draw(st.booleans()):
+            links.append({"from": balancers, "to": spare[0], "protocol": "http", "backup": True})
         entry = balancers
         if pair:
             components["lbs"] = {"kind": "cluster", "members": balancers, "mode": "active_passive"}
@@ -124,14 +130,20 @@ def designs(draw: st.DrawFn) -> str:
             for replica in databases[1:]:
                 components[replica].update({"role": "replica", "replica_of": primary})
             links.append({"from": callers, "to": primary, "protocol": "tcp", "access": "write"})
-            links.append({"from": callers, "to": databases[1:], "protocol": "tcp", "access": "read"})
+            reads = draw(st.sampled_from(["read", "readwrite"]))  # readwrite: writes to a replica
+            links.append({"from": callers, "to": databases[1:], "protocol": "tcp", "access": reads})
         elif len(databases) > 1 and draw(st.booleans()):
             components["dbs"] = {"kind": "cluster", "members": databases, "mode": "active_passive"}
             links.append({"from": callers, "to": "dbs", "protocol": "tcp"})
         else:
             links.append({"from": callers, "to": databases, "protocol": "tcp"})
+        if draw(st.integers(0, 4)) == 0:  # clients straight to the database
+            links.insert(0, {"from": "user", "to": primary, "protocol": "tcp", "tls": True})
     if tiers["cache"]:
         links.append({"from": callers, "to": tiers["cache"], "protocol": "redis"})
+    if draw(st.integers(0, 4)) == 0:  # a second kind of client
+        components["api"] = {"kind": "client"}
+        links.insert(0, {"from": "api", "to": entry if len(entry) > 1 else entry[0], "protocol": "https"})
     protected = draw(st.lists(st.sampled_from(servers), max_size=len(servers), unique=True))
     if protected:
         components["fw-servers"] = {"kind": "firewall", "protects": protected}
@@ -150,7 +162,11 @@ def designs(draw: st.DrawFn) -> str:
     lines.append("links:")
     lines += [f"  - {flow({k: v if not isinstance(v, list) or len(v) > 1 else v[0] for k, v in link.items()})}"
               for link in links]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    spots = [m.end() for m in re.finditer(r"\{|, ", text)]
+    for at in sorted(draw(st.lists(st.sampled_from(spots), max_size=3, unique=True)), reverse=True):
+        text = text[:at] + "# a note\n      " + text[at:]  # a comment between flow-style keys
+    return text
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -42,6 +42,7 @@ from archdoc.rules import Analysis, Rule
 from archdoc.rules.spof import Spof
 from archdoc.specfile.messages import did_you_mean
 from archdoc.specfile.yaml_source import DEFAULT_MAX_BYTES, read_text
+from archdoc.wording import noun, sentence_list, verb
 
 Step = tuple[type[Rule], int]  # a rule's fix and its round (the spof fix may need several)
 
@@ -152,8 +153,14 @@ def _apply(draft: Draft, before: Analysis, left_out: dict[Step, NotFixed], clock
     introduced = set(_introduced(before, analysis, draft.origins))
     if introduced:  # the first fix that brought one of them is left out
         step = next(s for s, found in introduced_by.items() if found & introduced)
-        brought = ", ".join(f"{rule} {component}" for rule, component in sorted(introduced_by[step] & introduced))
-        return step, NotFixed(step[0].id, f"it would bring findings the spec did not have ({brought})", bug=True)
+        brought = sorted(introduced_by[step] & introduced)
+        reason = (f"it would bring {noun(len(brought), 'a finding', 'findings')} the spec did not have "
+                  f"({sentence_list(f'{rule} {component}' for rule, component in brought)})")
+        unasked = sorted({rule for rule, _ in brought} - draft.wanted)
+        if unasked:  # a fix asked for alone may uncover what another fix would mend
+            return step, NotFixed(step[0].id, f"{reason}, and the {noun(len(unasked), 'fix', 'fixes')} for "
+                                  f"{sentence_list(unasked)} {verb(len(unasked), 'be')} not asked for (--only)")
+        return step, NotFixed(step[0].id, reason, bug=True)
     return None
 
 

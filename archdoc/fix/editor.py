@@ -18,6 +18,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
@@ -52,6 +53,18 @@ class _CoreSchema(VersionedResolver):
             tag = _TAGS.get(type(resolve_plain_scalar(value)))
             return Tag(suffix=tag) if tag else self.DEFAULT_SCALAR_TAG
         return super().resolve(kind, value, implicit)
+
+
+class _TextKeys(Composer):
+    """Keys are text, as the loader reads them: component ``123`` or ``null`` is the id
+    '123' or 'null', not a number or None."""
+
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        node = super().compose_mapping_node(anchor)
+        for key, _ in node.value:
+            if isinstance(key, ScalarNode):
+                key.tag = Tag(suffix="tag:yaml.org,2002:str")
+        return node
 
 
 class _Representer(RoundTripRepresenter):
@@ -140,6 +153,7 @@ class Draft:
     def load(cls, text: str, name: str) -> Draft:
         yaml = YAML()  # round-trip
         yaml.Resolver = _CoreSchema
+        yaml.Composer = _TextKeys
         yaml.Representer = _Representer
         yaml.preserve_quotes = True
         yaml.width = 4096  # a flow mapping stays on its line
