@@ -135,6 +135,19 @@ class _Order:
 
 
 @dataclass
+class _Index:
+    protecting: dict[str, list[str]] = field(default_factory=dict)  # an id -> the firewalls naming it
+    hosted: dict[str, list[str]] = field(default_factory=dict)  # a server -> what runs on it
+
+    def note(self, component_id: str, component: Any) -> None:
+        if isinstance(component.get("host"), str):
+            self.hosted.setdefault(component["host"], []).append(component_id)
+        for protected in component.get("protects") or () if component.get("kind") == Kind.FIREWALL else ():
+            if isinstance(protected, str):
+                self.protecting.setdefault(protected, []).append(component_id)
+
+
+@dataclass
 class Draft:
     """The spec being fixed: ruamel.yaml's round-trip document and helpers to edit it."""
 
@@ -147,6 +160,7 @@ class Draft:
     wanted: frozenset[str] = frozenset()  # the ids of the rules whose fixes this run applies
 
     order: _Order | None = None  # where the components stand, once one is added
+    _index: _Index | None = None
     numbers: dict[str, int] = field(default_factory=dict)  # new_id's base -> the number it last gave
 
     @classmethod
@@ -256,6 +270,8 @@ class Draft:
         else:
             self.order.insert_after(self.order.preceding[None], new_id)
         self.components[new_id] = value
+        if self._index is not None:
+            self._index.note(new_id, value)
         return new_id
 
     def copy_of(self, component_id: str, **changes: Any) -> dict[str, Any]:
@@ -282,12 +298,25 @@ class Draft:
         copy of each firewall, agent (and certificate) running on it."""
         self.origins[new_server] = like
         kinds = (Kind.FIREWALL, Kind.MONITORING, Kind.CERTIFICATE) if certificates else (Kind.FIREWALL, Kind.MONITORING)
-        for component_id, component in list(self.components.items()):
+        index = self.index
+        for component_id in list(dict.fromkeys(index.protecting.get(like, []) + index.hosted.get(like, []))):
+            component = self.components[component_id]
             if component.get("kind") == Kind.FIREWALL and like in (component.get("protects") or ()):
                 component["protects"].append(new_server)
+                index.protecting.setdefault(new_server, []).append(component_id)
             elif component.get("host") == like and component.get("kind") in kinds:
                 copy = self.add(self.new_id(component_id), self.copy_of(component_id, host=new_server), after=new_server)
                 self.origins[copy] = component_id
+
+    @property
+    def index(self) -> _Index:
+        """Who protects and who runs on each server, for ``inherit`` (kept as components are
+        added; checked against the fields when used, since a fix may move a component)."""
+        if self._index is None:
+            self._index = _Index()
+            for component_id, component in self.components.items():
+                self._index.note(component_id, component)
+        return self._index
 
     def twin(self, component_id: str, **changes: Any) -> str:
         """A copy of a component on a twin of its server (or hostless, as it is)."""
