@@ -328,3 +328,17 @@ links:
   - {from: app, to: db, protocol: tcp}
 """)
     assert "fw-null: {kind: firewall, protects: ['null']}" in text
+
+
+@pytest.mark.parametrize("comment", ["links:  # none yet\n", "links:\n  # the only one\n"])
+def test_the_last_link_taken_away_under_a_comment(comment: str) -> None:
+    """ruamel.yaml wrote the emptied list's comment and then `[]` on a line of its own, which
+    is not YAML; archdoc reported it at a line the user's file does not have."""
+    text = fixed_well(f"""archdoc: 1
+title: t
+components:
+  user: {{kind: client}}
+  db: {{kind: database}}
+{comment}  - {{from: user, to: db, protocol: mysql}}
+""")
+    assert "[]" in text.split("links:")[1] and "from:" not in text  # and valid: fixed_well read it

@@ -179,6 +179,8 @@ class Draft:
         return cls(data, name, yaml)
 
     def text(self) -> str:
+        if "links" in self.data and not self.data["links"]:  # every link gone: ruamel.yaml would write
+            self.data["links"] = CommentedSeq()  # the old list's comment, then `[]` on a line of its own
         if self.order is not None:
             for component_id in self.order:
                 self.components.move_to_end(component_id)
