@@ -284,7 +284,7 @@ def test_fix_stops_at_its_time_limit(tmp_path: Path) -> None:
     assert "internal error" not in result.stderr and not out.exists()
 
 
-def test_a_fix_asked_for_alone_that_would_uncover_a_finding_says_so() -> None:
+def test_a_fix_asked_for_alone_that_would_uncover_a_finding_says_so(tmp_path: Path) -> None:
     """Clients read the database directly as well as through the web server: taking that
     link away (database-exposed) leaves the replica's server a single point of failure,
     which only the spof fix, not asked for, would mend."""
@@ -304,11 +304,15 @@ links:
   - {from: web, to: db-1, protocol: tcp, access: read}
 """
     fixed = fix_spec(text, "mine.yaml", only=["database-exposed"])
-    assert [str(n) for n in fixed.not_fixed] == [
-        "database-exposed: not fixed: it would bring a finding the spec did not have (spof srv-1), "
-        "and the fix for spof is not asked for (--only)"]
+    said = ("database-exposed: not fixed: it would bring a finding the spec did not have (spof srv-1), "
+            "and the fix for spof is not asked for (--only)")
+    assert [str(n) for n in fixed.not_fixed] == [said]
     assert fixed.text == text and fixed.introduced == []
     assert fixed_well(text).count("from: user") == 1  # with every fix, it goes
+    spec = tmp_path / "mine.yaml"
+    spec.write_text(text)
+    result = run("fix", str(spec), "--only", "database-exposed")
+    assert result.exit_code == 0 and f"archdoc: {said}\n" in result.stderr and result.stdout == text
 
 
 def test_ids_that_yaml_would_read_as_numbers_or_null_stay_text() -> None:
