@@ -266,15 +266,26 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], check_only: bool, 
     from pathlib import Path
 
     from archdoc.files import write_atomically
-    from archdoc.fix import fix_file, unknown_fixes
+    from archdoc.fix import FixBug, FixError, FixTimeout, fix_file, unknown_fixes
 
     unknown = unknown_fixes(only)
     for message in unknown:
         say(f"archdoc: {message}", err=True)
     if unknown:
         sys.exit(EXIT_INPUT_ERROR)
-    with input_errors_exit(timeout, "fixing it"):
-        fixed = fix_file(Path(spec), only, max_bytes)
+    with input_errors_exit(timeout, "fixing it"):  # a hard bound, even inside a YAML dump
+        try:
+            fixed = fix_file(Path(spec), only, max_bytes, timeout)
+        except FixError as error:
+            say(f"archdoc: {error}", err=True)
+            sys.exit(EXIT_INPUT_ERROR)
+        except FixTimeout as error:
+            say(f"archdoc: timeout: {spec}: {error}", err=True)
+            sys.exit(EXIT_INTERNAL_ERROR)
+        except FixBug as error:
+            say(f"archdoc: internal error: the spec fix wrote is not valid: {error}", err=True)
+            say("This is a bug in archdoc; nothing was written.", err=True)
+            sys.exit(EXIT_INTERNAL_ERROR)
     if check_only:
         for line in fixed.done:
             say(f"would fix: {line}", err=True)
@@ -289,6 +300,8 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], check_only: bool, 
         say(fixed.text, nl=False)
     for line in fixed.done:
         say(f"fixed: {line}", err=True)
+    for not_fixed in fixed.not_fixed:
+        say(f"archdoc: {not_fixed}", err=True)
     for finding in fixed.after.findings:
         say(f"left: {finding.rule} {finding.component}", err=True)
     if fixed.introduced:
@@ -409,7 +422,7 @@ def handin(specs: tuple[str, ...], output: str, course: str, image_base_url: str
         say(f"archdoc: {error}", err=True)
         sys.exit(EXIT_INPUT_ERROR)
     if not image_base_url:
-        click.echo(f"archdoc: {LOCAL_LINK_WARNING}", err=True)
+        say(f"archdoc: {LOCAL_LINK_WARNING}", err=True)
     incomplete = False
     for item in handed_in:
         say(f"{output}/{item.task.answer_file}  <- {item.spec}")
@@ -466,7 +479,7 @@ def import_(files: tuple[str, ...], output: str | None, max_bytes: int) -> None:
     if output:
         write_atomically(Path(output), imported.text)
     else:
-        click.echo(imported.text, nl=False)
+        say(imported.text, nl=False)
 
 
 @cli.command()

@@ -80,10 +80,11 @@ def _balancer_in_front(draft: Draft, topology: Topology, targets: list[str]) -> 
         draft.origins[server] = targets[0]
     backends: dict[tuple[str, int | None, bool | None], list[str]] = {}  # per protocol, port, tls; a target once
     forwarded: set[str] = set()
-    for link in list(draft.links):
-        reached = [t for t in draft.ends(link, "to") if t in targets]
+    for link in list(draft.links):  # a target, or a cluster of them
+        reached = [t for t in draft.ends(link, "to") if t in topology.components and
+                   set(topology.members(t)) & set(targets)]
         if reached and all(topology.kind(s) in (Kind.CLIENT, Kind.FIREWALL) for s in draft.ends(link, "from")):
-            draft.set_ends(link, "to", [balancer if i in targets else i for i in draft.ends(link, "to")])
+            draft.set_ends(link, "to", [balancer if i in reached else i for i in draft.ends(link, "to")])
             key = (link.get("protocol", "http"), link.get("port"), link.get("tls"))
             backends.setdefault(key, []).extend(t for t in reached if t not in forwarded)
             forwarded.update(reached)
@@ -201,20 +202,33 @@ def fix_write_to_replica(draft: Draft, analysis: Analysis) -> None:
 
 def fix_database_exposed(draft: Draft, analysis: Analysis) -> None:
     topology = analysis.topology
-    for database in analysis.found(DatabaseExposed):
-        for link in list(draft.links):
-            into = [t for t in draft.ends(link, "to") if database in topology.members(t)]
-            if into and any(topology.kind(s) in (Kind.CLIENT, Kind.FIREWALL) for s in draft.ends(link, "from")):
-                rest = [t for t in draft.ends(link, "to") if t not in into]
-                if rest:
-                    draft.set_ends(link, "to", rest)
-                else:
-                    draft.links.remove(link)
-                draft.done.append(f"clients no longer link to the database {database}")
+    exposed_databases = analysis.found(DatabaseExposed)
+    exposed = set(exposed_databases)
+    cut: dict[str, int] = {}  # a database -> how many links from clients no longer reach it
+    emptied = []
+    for index, link in enumerate(draft.links):  # one pass: a thousand databases by a thousand links is slow
+        if not any(topology.kind(s) in (Kind.CLIENT, Kind.FIREWALL) for s in draft.ends(link, "from")):
+            continue
+        targets = draft.ends(link, "to")
+        into = {t: [d for d in topology.members(t) if d in exposed] for t in targets if t in topology.components}
+        if not any(into.values()):
+            continue
+        for databases in into.values():
+            for database in databases:
+                cut[database] = cut.get(database, 0) + 1
+        rest = [t for t in targets if not into.get(t)]
+        if rest:
+            draft.set_ends(link, "to", rest)
+        else:
+            emptied.append(index)
+    for index in reversed(emptied):
+        del draft.links[index]
+    for database in exposed_databases:
+        draft.done.extend([f"clients no longer link to the database {database}"] * cut.get(database, 0))
         host = topology.host_of(database)
         server = topology.components[host] if host else None
-        exposed = host is not None and isinstance(server, Server) and server.public and not topology.is_protected(host)
-        if exposed and host and NoFirewall.id not in draft.wanted:  # else that fix gives every server its own
+        public = host is not None and isinstance(server, Server) and server.public and not topology.is_protected(host)
+        if public and host and NoFirewall.id not in draft.wanted:  # else that fix gives every server its own
             _firewall_for(draft, host)
 
 
