@@ -273,7 +273,7 @@ def fix(spec: str, output: str | None, only: tuple[str, ...], check_only: bool, 
         say(f"archdoc: {message}", err=True)
     if unknown:
         sys.exit(EXIT_INPUT_ERROR)
-    with input_errors_exit(timeout, "fixing it"):  # a hard bound, even inside a YAML dump
+    with input_errors_exit(timeout, "fixing"):  # a hard bound, even inside a YAML dump
         try:
             fixed = fix_file(Path(spec), only, max_bytes, timeout)
         except FixError as error:

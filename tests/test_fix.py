@@ -288,7 +288,7 @@ def test_fix_stops_at_its_time_limit(tmp_path: Path) -> None:
     out = tmp_path / "fixed.yaml"
     result = run("fix", str(spec), "-o", str(out), "--timeout", "0.1")
     assert result.exit_code == 3
-    assert "fixing took longer than 0.1 s and was stopped; nothing was written" in result.stderr
+    assert "fixing took longer than 0.1 s and was stopped" in result.stderr
     assert "internal error" not in result.stderr and not out.exists()
 
 
