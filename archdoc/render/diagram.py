@@ -24,11 +24,12 @@ from pathlib import Path
 
 from archdoc.errors import RenderError, RenderTimeout
 from archdoc.model import Topology
-from archdoc.model.components import Certificate, Database, Firewall, Monitoring, Server
+from archdoc.model.components import Certificate, Database, Monitoring, Server
 from archdoc.model.components import Cluster as ClusterSpec
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software
 from archdoc.render.canvas import ICON_ROOT, Box, Canvas, Cluster, Edge, Node, icon_class, nohtml, same_rank
+from archdoc.render.layout import Layout
 from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.render.text import printable
 
@@ -42,6 +43,7 @@ AUXILIARY = {"color": "#95A5A6", "fontcolor": "#7B8894", "style": "dashed"}
 
 LABEL_WIDTH = 22  # characters per line in node labels
 SERVER_BOX = {"bgcolor": "#F4F6F7", "pencolor": "#AAB7B8", "style": "rounded", "fontsize": "17", "margin": "10"}
+STACK_BOX = {"bgcolor": "#E5E8E8", "pencolor": "#AAB7B8", "style": "rounded", "margin": "6", "label": ""}
 GROUP_BOX = {"bgcolor": "#FEF9E7", "pencolor": "#D4AC0D", "style": "rounded,dashed", "fontsize": "17", "margin": "12"}
 
 
@@ -80,9 +82,10 @@ def icon_height(label: str) -> str:
 class _Drawing:
     """Builds the graph of one topology inside a Canvas."""
 
-    def __init__(self, topology: Topology, marks: Marks = NO_MARKS) -> None:
+    def __init__(self, topology: Topology, marks: Marks = NO_MARKS, expand: bool = False) -> None:
         self.topology = topology
         self.marks = marks
+        self.layout = Layout(topology, marks, expand)
         self.nodes: dict[str, Node] = {}
         self.edges: set[tuple[str, str, str]] = set()
 
@@ -117,6 +120,8 @@ class _Drawing:
     def server_label(self, server_id: str) -> str:
         server = self.topology.components[server_id]
         assert isinstance(server, Server)
+        if server_id in self.layout.groups:
+            return "\n".join(dot_text(line, 40) for line in self.layout.group_lines(server_id))
         details = [server.ip or "", "public" if server.public else ""]
         extra = " · ".join(d for d in details if d)
         title = dot_text(server.label or server_id, 40)
@@ -130,11 +135,23 @@ class _Drawing:
         return "\n".join(lines)
 
     def draw_server(self, server_id: str) -> None:
+        """A server's box with what runs on it; a group's box (stacked) for its drawn member,
+        nothing for its other members."""
+        if self.layout.hidden(server_id):
+            return
+        group = self.layout.groups.get(server_id)
+        if group is None:
+            self._server_box(server_id, [server_id])
+            return
+        with Box(f"stk_{server_id}", "", STACK_BOX):
+            self._server_box(server_id, group.members)
+
+    def _server_box(self, server_id: str, members: list[str] | tuple[str, ...]) -> None:
         hosted = list(self.topology.hosted_on[server_id])
         style = dict(SERVER_BOX)
         if server_id in self.marks.single_points:
             style.update(pencolor=WARNING, penwidth="3", fontcolor=WARNING)
-        elif server_id in self.marks.unprotected or server_id in self.marks.unmonitored:
+        elif any(m in self.marks.unprotected or m in self.marks.unmonitored for m in members):
             style.update(pencolor="#D68910", penwidth="2")
         with Box(f"srv_{server_id}", self.server_label(server_id), style) as box:
             if not hosted:  # a bare machine still needs something to show
@@ -158,7 +175,7 @@ class _Drawing:
             same_rank(box, anchor, accessory)
 
     def certificates_for(self, holder: str) -> list[str]:
-        return [i for i, c in self.topology.components.items() if isinstance(c, Certificate) and c.for_ == holder]
+        return self.layout.certificates_for(holder)
 
     def group_label(self, cluster_id: str) -> str:
         cluster = self.topology.components[cluster_id]
@@ -176,7 +193,7 @@ class _Drawing:
             members = topology.members(cluster_id)
             with Box(f"grp_{cluster_id}", self.group_label(cluster_id), GROUP_BOX) as group:
                 for member in members:
-                    server = topology.host_of(member)
+                    server = member if topology.kind(member) == Kind.SERVER else topology.host_of(member)
                     if server is None:
                         if member not in placed:
                             self.add_node(member)
@@ -197,6 +214,8 @@ class _Drawing:
         placed.update(c for s in topology.of_kind(Kind.SERVER) for c in self.certificates_for(s))
         for component_id, component in topology.components.items():
             if component_id in placed or component.kind in (Kind.SERVER, Kind.CLUSTER):
+                continue
+            if component_id in self.layout.aliases:  # a grouped member's: the group shows its own
                 continue
             if isinstance(component, Certificate) and component.for_ and component.for_ in self.nodes:
                 continue
@@ -233,6 +252,12 @@ class _Drawing:
         self.nodes["_legend"] = legend
 
     def edge(self, source: str, target: str, label: str = "", **attrs: str) -> None:
+        """An arrow between the nodes drawn for two components (a group's member is drawn
+        as its first member): one arrow however many members it stands for."""
+        drawn_source, drawn_target = self.layout.drawn_as(source), self.layout.drawn_as(target)
+        if drawn_source is None or drawn_target is None or (drawn_source == drawn_target and source != target):
+            return
+        source, target = drawn_source, drawn_target
         key = (source, target, label)
         if key in self.edges or source not in self.nodes or target not in self.nodes:
             return
@@ -264,18 +289,6 @@ class _Drawing:
             text += f"\n{dot_text(label)}"
         return text
 
-    def firewall_in_front(self, source: str, target: str) -> str | None:
-        """A firewall that `protects` the target's unit and is drawn apart from the links,
-        when the flow comes from outside that unit: the flow is drawn through it."""
-        unit = self.topology.failure_unit(target)
-        if unit is None or self.topology.failure_unit(source) == unit:
-            return None
-        for firewall_id, firewall in self.topology.components.items():
-            if isinstance(firewall, Firewall) and firewall.host is None and firewall_id not in self.topology.linked \
-                    and unit in firewall.protects:
-                return firewall_id
-        return None
-
     def draw_links(self) -> None:
         for flow in self.topology.flows:
             link = flow.link
@@ -293,7 +306,7 @@ class _Drawing:
             if flow.source in self.topology.clients and not link.encrypted and self.marks.plain_entries:
                 style.update(color=WARNING, fontcolor=WARNING, penwidth="2.5")
                 label += "\nplain text"
-            firewall = self.firewall_in_front(flow.source, flow.target)
+            firewall = self.layout.firewall_in_front(flow.source, flow.target)
             if firewall is not None:
                 self.edge(flow.source, firewall, label, **style)
                 self.edge(firewall, flow.target, "", **style)
@@ -322,7 +335,7 @@ class _Drawing:
                     self.edge(cert_id, cert.for_, "TLS", **AUXILIARY)
 
 
-def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS) -> str:
+def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS, expand: bool = False) -> str:
     """The DOT source of a topology's diagram."""
     graph_attr = {
         "fontsize": "26",
@@ -338,7 +351,7 @@ def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_
                      show=False, graph_attr=graph_attr, edge_attr={"fontsize": "14"},
                      node_attr={"fontsize": "16"})
     with canvas:
-        _Drawing(topology, marks).draw()
+        _Drawing(topology, marks, expand).draw()
     return canvas.source
 
 
@@ -433,14 +446,14 @@ def _run_dot(arguments: list[str], source: str, deadline: float, timeout: float)
 
 
 def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60,
-                   marks: Marks = NO_MARKS) -> DiagramFiles:
+                   marks: Marks = NO_MARKS, expand: bool = False) -> DiagramFiles:
     """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
 
     The SVG comes first: laying out is quick, and its size tells how large the PNG would
     be. A huge design gets a PNG at a lower dpi, and the report a copy reduced to page
     size; the SVG keeps every detail.
     """
-    source = diagram_source(topology, direction, marks)
+    source = diagram_source(topology, direction, marks, expand)
     deadline = time.monotonic() + timeout
     svg_text = _run_dot(["-Tsvg"], source, deadline, timeout).decode("utf-8")
     size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)

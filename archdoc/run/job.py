@@ -58,10 +58,11 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     memory_mib: int = 2048  # the address space a worker (and the dot it runs) may use
     plain: bool = False  # draw the design without the findings' marks
+    expand: bool = False  # draw every server, never a group of alike ones as one box
 
     def key(self, spec: bytes) -> str:
         """What an output folder was made from: the spec, archdoc itself and the options."""
-        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain])
+        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain, self.expand])
         digest = hashlib.sha256()
         for part in (spec, code_fingerprint().encode(), options.encode()):
             digest.update(hashlib.sha256(part).digest())
@@ -170,7 +171,7 @@ def diagram_marks(analysis: Analysis) -> Marks:
 
 
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
-                  timeout: float, plain: bool = False) -> bytes | None:
+                  timeout: float, plain: bool = False, expand: bool = False) -> bytes | None:
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
     empty); return the diagram as the report shows it, when one was drawn."""
     from archdoc.explain import build_report
@@ -182,7 +183,7 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     picture = None
     if formats & {"png", "svg", "md", "html", "pdf"}:
         marks = NO_MARKS if plain else diagram_marks(analysis)
-        picture = render_diagram(analysis.topology, folder, direction, timeout, marks).page_png
+        picture = render_diagram(analysis.topology, folder, direction, timeout, marks, expand).page_png
     report = build_report(analysis)
     if "md" in formats:
         (folder / FILES["md"]).write_text(render_markdown(report, spec_name), encoding="utf-8")
@@ -225,7 +226,7 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     ordinary_permissions(staged)
     try:
         picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
-                                settings.plain)
+                                settings.plain, settings.expand)
         small = thumbnail(picture) if picture else None
         for fmt in ("png", "svg"):  # the diagram was drawn for the report; keep it only if asked for
             if fmt not in settings.formats:

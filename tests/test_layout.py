@@ -1,0 +1,82 @@
+"""The diagram's layout: alike servers drawn as one group, tiers, odd designs that must still draw."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from archdoc.render.diagram import diagram_source, render_diagram
+from archdoc.render.layout import GROUP_AT, Layout
+from archdoc.render.marks import Marks
+from archdoc.specfile import loads
+
+
+def web_farm(webs: int, unmonitored: tuple[int, ...] = ()) -> str:
+    """A load balancer in front of ``webs`` alike web servers, all writing to one database."""
+    lines = ["archdoc: 1", "title: Web farm", "components:", "  user: {kind: client}",
+             "  lbs: {kind: server, ip: 10.0.0.1}",
+             "  lb: {kind: load_balancer, software: haproxy, host: lbs}",
+             "  dbs: {kind: server}", "  db: {kind: database, software: mysql, host: dbs}"]
+    for i in range(1, webs + 1):
+        lines += [f"  web-{i:02d}: {{kind: server, ip: 10.0.1.{i}}}",
+                  f"  nginx-{i:02d}: {{kind: web_server, software: nginx, host: web-{i:02d}}}"]
+        if i not in unmonitored:
+            lines.append(f"  mon-{i:02d}: {{kind: monitoring, software: datadog, host: web-{i:02d}}}")
+    nginx = ", ".join(f"nginx-{i:02d}" for i in range(1, webs + 1))
+    lines += ["links:", "  - {from: user, to: lb, protocol: https}",
+              f"  - {{from: lb, to: [{nginx}], protocol: http, port: 80}}",
+              f"  - {{from: [{nginx}], to: db, protocol: mysql}}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_alike_servers_are_drawn_once_with_their_count() -> None:
+    topology = loads(web_farm(8, unmonitored=(3,)), "farm.yaml")
+    marks = Marks(unmonitored=frozenset({"web-03"}))
+    source = diagram_source(topology, marks=marks)
+    assert "web-01 ... web-08 (x8)" in source
+    assert "10.0.1.1 ... 10.0.1.8" in source
+    assert "web-03: no monitoring" in source  # the member's finding, in the group's label
+    assert "nginx-02" not in source and "cluster_srv_web-02" not in source
+    assert source.count('lb -> "nginx-01"') == 1 and source.count('"nginx-01" -> db') == 1  # one arrow for eight
+
+
+def test_expand_draws_every_server() -> None:
+    source = diagram_source(loads(web_farm(8), "farm.yaml"), expand=True)
+    assert "(x8)" not in source
+    assert all(f"cluster_srv_web-{i:02d}" in source for i in range(1, 9))
+
+
+def test_fewer_alike_servers_than_the_threshold_are_drawn_each() -> None:
+    source = diagram_source(loads(web_farm(GROUP_AT - 1), "farm.yaml"))
+    assert "(x" not in source and f"cluster_srv_web-{GROUP_AT - 1:02d}" in source
+
+
+def test_servers_linked_differently_are_not_grouped() -> None:
+    text = web_farm(6).replace("  - {from: user, to: lb, protocol: https}",
+                               "  - {from: user, to: lb, protocol: https}\n  - {from: nginx-06, to: lb, protocol: http}")
+    groups = Layout(loads(text, "farm.yaml")).groups
+    assert groups["web-01"].members == ("web-01", "web-02", "web-03", "web-04", "web-05")
+    assert "web-06" not in groups
+
+
+def test_many_gaps_in_a_group_are_counted_not_listed() -> None:
+    topology = loads(web_farm(10, unmonitored=(2, 4, 6, 8, 9)), "farm.yaml")
+    lines = Layout(topology, Marks(unmonitored=frozenset({"web-02", "web-04", "web-06", "web-08", "web-09"}))) \
+        .group_lines("web-01")
+    assert lines[-1] == "web-02, web-04, web-06 and 2 more: no monitoring"
+
+
+def test_a_cluster_of_servers_draws(tmp_path: Path, write_spec: Callable[..., Path]) -> None:
+    spec = write_spec("""
+        archdoc: 1
+        title: Cluster of servers
+        components:
+          user: {kind: client}
+          s1: {kind: server, ip: 10.0.0.1}
+          s2: {kind: server, ip: 10.0.0.2}
+          pair: {kind: cluster, members: [s1, s2], mode: active_active}
+        links:
+          - {from: user, to: pair, protocol: http, port: 80}
+    """)
+    files = render_diagram(loads(spec.read_text(), str(spec)), tmp_path)
+    assert files.png.stat().st_size > 1000 and "s2" in files.svg.read_text()
