@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from archdoc.errors import RenderError
 from archdoc.render.diagram import diagram_source, render_diagram
 from archdoc.render.layout import GROUP_AT, Layout
 from archdoc.render.marks import Marks
@@ -80,3 +85,57 @@ def test_a_cluster_of_servers_draws(tmp_path: Path, write_spec: Callable[..., Pa
     """)
     files = render_diagram(loads(spec.read_text(), str(spec)), tmp_path)
     assert files.png.stat().st_size > 1000 and "s2" in files.svg.read_text()
+
+
+def test_labels_and_titles_over_16_kb_draw_cut_short(tmp_path: Path) -> None:
+    long = "x" * 20_000
+    text = (f'archdoc: 1\ntitle: "{"T" * 17_000}"\ncomponents:\n  user: {{kind: client, label: "{long}"}}\n'
+            f'  web: {{kind: web_server, label: "{"a b " * 5000}"}}\n'
+            f'links:\n  - {{from: user, to: web, protocol: http, label: "{"L" * 17_000}"}}\n')
+    files = render_diagram(loads(text, "long.yaml"), tmp_path)
+    svg = files.svg.read_text()
+    assert "…" in svg and "x" * 20_000 not in svg
+
+
+def test_code_points_xml_forbids_become_replacement_characters(tmp_path: Path) -> None:
+    text = ('archdoc: 1\ntitle: "odd \\uFFFE title"\ncomponents:\n  user: {kind: client}\n'
+            '  web: {kind: web_server, label: "bad \\uFFFE\\uFFFF here"}\n'
+            'links:\n  - {from: user, to: web, protocol: http}\n')
+    files = render_diagram(loads(text, "odd.yaml"), tmp_path)
+    svg = files.svg.read_text()
+    ET.fromstring(svg)  # well-formed XML
+    assert "\ufffe" not in svg and "\uffff" not in svg and "bad \ufffd\ufffd here" in svg
+
+
+def fake_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "dot").write_text(f"#!/usr/bin/env bash\n{script}\n")
+    (folder / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+
+SMALL = "archdoc: 1\ntitle: t\ncomponents:\n  user: {kind: client}\n  web: {kind: web_server}\n" \
+        "links:\n  - {from: user, to: web, protocol: http}\n"
+
+
+@pytest.mark.parametrize(("script", "reason"), [
+    ("echo 'Error: something broke' >&2; exit 1", "dot failed: Error: something broke"),
+    ("exit 3", "dot failed: exit status 3"),
+    ("kill -SEGV $$", "dot failed: killed by SIGSEGV"),
+])
+def test_a_failing_dot_always_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str,
+                                       reason: str) -> None:
+    fake_dot(tmp_path, monkeypatch, script)
+    with pytest.raises(RenderError) as raised:
+        render_diagram(loads(SMALL, "small.yaml"), tmp_path)
+    assert str(raised.value) == reason
+
+
+def test_dot_has_its_own_cpu_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dot left behind by a killed run stops by itself: its CPU time is limited to about the --timeout."""
+    limit = tmp_path / "limit"
+    fake_dot(tmp_path, monkeypatch, f"ulimit -t > {limit}; exit 1")
+    with pytest.raises(RenderError):
+        render_diagram(loads(SMALL, "small.yaml"), tmp_path, timeout=7)
+    assert 7 <= int(limit.read_text()) <= 9

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import re
+import resource
+import signal
 import struct
 import subprocess
+import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,11 +62,22 @@ class DiagramFiles:
     page_png: bytes  # the diagram as a report page shows it: at most PAGE_PIXELS a side, no alpha
 
 
+MAX_TEXT = 200  # characters of one user text in the drawing; the report keeps it whole
+MAX_DNS_RECORDS = 12  # records the DNS node lists; "and N more" past that
+_NOT_XML = re.compile("[\ufffe\uffff]")  # code points XML forbids that printable() lets through
+
+
 def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
     """User text made literal in a DOT label: backslashes doubled (no \\N or \\G escapes),
-    ampersands escaped (Graphviz decodes entities such as &lt;), line breaks folded and
-    long words wrapped. Quoting, and text that looks like an HTML label, are graphviz.nohtml's."""
-    flat = " ".join(printable(text).split()).replace("\\", "\\\\").replace("&", "&amp;")
+    ampersands escaped (Graphviz decodes entities such as &lt;), line breaks folded, long
+    words wrapped, and past MAX_TEXT characters cut with an ellipsis (dot refuses a
+    quoted string over 16 KB, and nobody reads a paragraph in a box); what XML forbids
+    becomes U+FFFD, as control characters do. Quoting, and text that looks like an HTML
+    label, are graphviz.nohtml's."""
+    flat = " ".join(_NOT_XML.sub("\ufffd", printable(text)).split())
+    if len(flat) > MAX_TEXT:
+        flat = flat[: MAX_TEXT - 1] + "…"
+    flat = flat.replace("\\", "\\\\").replace("&", "&amp;")
     return "\n".join(textwrap.wrap(flat, width, break_on_hyphens=False)) or " "
 
 
@@ -269,8 +285,10 @@ class _Drawing:
         if not records:
             return
         lines = [dot_text("DNS" + (f" for {self.topology.domain}" if self.topology.domain else ""), 40)]
-        for record in records:
+        for record in records[:MAX_DNS_RECORDS]:
             lines.append(dot_text(f"{record.name} {record.type} → {self.resolved(record.to)}", 40))
+        if len(records) > MAX_DNS_RECORDS:
+            lines.append(f"and {len(records) - MAX_DNS_RECORDS} more")
         label = "\n".join(lines)
         self.nodes["_dns"] = icon_class(DNS_ICON)(nohtml(label), nodeid="_dns", height=icon_height(label))
         for client in self.topology.clients:
@@ -337,6 +355,12 @@ class _Drawing:
 
 def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS, expand: bool = False) -> str:
     """The DOT source of a topology's diagram."""
+    return diagram_source_and_size(topology, direction, marks, expand)[0]
+
+
+def diagram_source_and_size(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS,
+                            expand: bool = False) -> tuple[str, int]:
+    """The DOT source of a topology's diagram, and how many nodes it draws."""
     graph_attr = {
         "fontsize": "26",
         "labelloc": "t",
@@ -350,9 +374,10 @@ def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_
     canvas = Canvas(name=nohtml(dot_text(topology.title, 80)), filename="diagram", direction=direction,
                      show=False, graph_attr=graph_attr, edge_attr={"fontsize": "14"},
                      node_attr={"fontsize": "16"})
+    drawing = _Drawing(topology, marks, expand)
     with canvas:
-        _Drawing(topology, marks, expand).draw()
-    return canvas.source
+        drawing.draw()
+    return canvas.source, len(drawing.nodes)
 
 
 _IMAGE = re.compile(
@@ -415,51 +440,84 @@ def page_image(png: bytes) -> bytes:
     return buffer.getvalue()
 
 
-MAX_PNG_PIXELS = 4_000_000  # past this, rasterising costs seconds and the PNG is unreadable anyway
+MAX_PNG_PIXELS = 40_000_000  # past this, rasterising costs seconds: the PNG gets a lower dpi
+SINGLE_RUN_NODES = 300  # up to this many nodes, one dot run draws both formats (below MAX_PNG_PIXELS)
 PAGE_PIXELS = 3000  # the longest side of the diagram a report embeds (an A4 page at about 280 dpi)
 BASE_DPI = 96
+MIN_DPI = 72  # a point is a pixel: 13 pt text stays 13 pixels high, legible
 
 
 def png_dpi(width: float, height: float) -> int:
-    """The dpi that keeps a drawing of this size (in pixels at 96 dpi) under MAX_PNG_PIXELS."""
+    """The dpi that keeps a drawing of this size (in pixels at 96 dpi) under MAX_PNG_PIXELS,
+    never so low that its text could not be read."""
     pixels = width * height
     if pixels <= MAX_PNG_PIXELS:
         return BASE_DPI
-    return max(24, int(BASE_DPI * (MAX_PNG_PIXELS / pixels) ** 0.5))
+    return max(MIN_DPI, int(BASE_DPI * (MAX_PNG_PIXELS / pixels) ** 0.5))
 
 
+def _cpu_limit(seconds: int) -> Callable[[], None]:
+    """Before dot starts: its own CPU-time limit, so that a dot whose run was killed
+    (kill -9 leaves it to PID 1) still stops within about the time limit."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    return limit
 
-def _run_dot(arguments: list[str], source: str, deadline: float, timeout: float) -> bytes:
+
+def dot_failure(status: int, stderr: bytes) -> str:
+    """Why dot failed, in its words; its exit status or signal when it said nothing."""
+    said = " ".join(printable(stderr.decode("utf-8", errors="replace")).split())
+    if said:
+        return f"dot failed: {said[:500]}"
+    if status < 0:
+        try:
+            return f"dot failed: killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"dot failed: killed by signal {-status}"
+    return f"dot failed: exit status {status}"
+
+
+def _run_dot(arguments: list[str], source: Path, deadline: float, timeout: float) -> None:
+    """Run dot on a source file (no pipe: dot may stop reading early), writing its -o files."""
     remaining = deadline - time.monotonic()
     try:
         if remaining <= 0:
             raise subprocess.TimeoutExpired("dot", timeout)
-        done = subprocess.run(["dot", *arguments], input=source.encode(), capture_output=True,
-                              timeout=remaining, check=True)
+        done = subprocess.run(["dot", *arguments, str(source)], stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=remaining, preexec_fn=_cpu_limit(math.ceil(timeout) + 1))
     except subprocess.TimeoutExpired:
         raise RenderTimeout(f"dot took longer than {timeout:g} s to lay out the diagram") from None
-    except subprocess.CalledProcessError as error:
-        raise RenderError(f"dot failed: {error.stderr.decode(errors='replace').strip()[:500]}") from None
     except FileNotFoundError:
         raise RenderError("Graphviz's 'dot' command is not installed (run scripts/bootstrap)") from None
-    return done.stdout
+    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and not done.stderr.strip():
+        raise RenderTimeout(f"dot took longer than {timeout:g} s of CPU time to lay out the diagram")
+    if done.returncode != 0:
+        raise RenderError(dot_failure(done.returncode, done.stderr))
 
 
 def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60,
                    marks: Marks = NO_MARKS, expand: bool = False) -> DiagramFiles:
     """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
 
-    The SVG comes first: laying out is quick, and its size tells how large the PNG would
-    be. A huge design gets a PNG at a lower dpi, and the report a copy reduced to page
-    size; the SVG keeps every detail.
+    One dot run lays the graph out and writes both. Only a drawing of more than
+    SINGLE_RUN_NODES nodes (every server drawn, --expand) is laid out first alone: its
+    size tells the PNG's dpi. The report gets a copy reduced to page size; the SVG keeps
+    every detail.
     """
-    source = diagram_source(topology, direction, marks, expand)
+    source, nodes = diagram_source_and_size(topology, direction, marks, expand)
     deadline = time.monotonic() + timeout
-    svg_text = _run_dot(["-Tsvg"], source, deadline, timeout).decode("utf-8")
-    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)
-    width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
     png, svg = out_dir / "diagram.png", out_dir / "diagram.svg"
-    drawn = _run_dot([f"-Gdpi={png_dpi(width, height)}", "-Tpng"], source, deadline, timeout)
-    png.write_bytes(drawn)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".dot-") as work:
+        graph, drawn_svg = Path(work) / "diagram.gv", Path(work) / "diagram.svg"
+        graph.write_text(source, encoding="utf-8")
+        if nodes <= SINGLE_RUN_NODES:
+            _run_dot(["-Tsvg", "-o", str(drawn_svg), "-Tpng", "-o", str(png)], graph, deadline, timeout)
+            svg_text = drawn_svg.read_text(encoding="utf-8")
+        else:
+            _run_dot(["-Tsvg", "-o", str(drawn_svg)], graph, deadline, timeout)
+            svg_text = drawn_svg.read_text(encoding="utf-8")
+            size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)
+            width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+            _run_dot([f"-Gdpi={png_dpi(width, height)}", "-Tpng", "-o", str(png)], graph, deadline, timeout)
     svg.write_text(inline_icons(svg_text), encoding="utf-8")
-    return DiagramFiles(png, svg, page_image(drawn))
+    return DiagramFiles(png, svg, page_image(png.read_bytes()))
