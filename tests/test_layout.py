@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from archdoc.errors import RenderError
 from archdoc.render.diagram import diagram_source, render_diagram
 from archdoc.render.layout import GROUP_AT, Layout
 from archdoc.render.marks import Marks
+from archdoc.render.report import MIN_SCALE, MM_PER_PX, diagram_page
 from archdoc.specfile import loads
+from tests.conftest import run
 
 
 def web_farm(webs: int, unmonitored: tuple[int, ...] = ()) -> str:
@@ -139,3 +143,37 @@ def test_dot_has_its_own_cpu_time_limit(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(RenderError):
         render_diagram(loads(SMALL, "small.yaml"), tmp_path, timeout=7)
     assert 7 <= int(limit.read_text()) <= 9
+
+
+@pytest.mark.parametrize(("size", "page"), [
+    ((1310, 983), None),  # the first example: on the first page, under its title
+    ((1742, 1415), "A4 landscape"),
+    ((2827, 1582), "A3 landscape"),
+    ((1714, 2311), "A3 portrait"),
+    ((2539, 2327), "A2 landscape"),
+    ((3000, 30_000), "413mm 3985mm"),  # past A2: a page of its own size, the text at half size
+])
+def test_the_diagram_gets_a_page_where_its_text_stays_legible(size: tuple[int, int], page: str | None) -> None:
+    chosen = diagram_page(*size)
+    assert chosen.size == page
+    if page is not None:
+        assert chosen.width / (size[0] * MM_PER_PX) >= MIN_SCALE  # 13 pt text at 6.5 pt or more
+        assert chosen.height / (size[1] * MM_PER_PX) >= MIN_SCALE
+
+
+def test_a_large_design_is_drawn_grouped_on_a_page_of_its_own(tmp_path: Path) -> None:
+    spec = tmp_path / "farm.yaml"
+    spec.write_text(web_farm(30, unmonitored=(7,)))
+    result = run("render", str(spec), "-o", str(tmp_path / "out"), "--formats", "pdf,png,svg")
+    assert result.exit_code in (0, 1), result.output
+    folder = tmp_path / "out" / "farm"
+    svg = (folder / "diagram.svg").read_text().replace("&#45;", "-")
+    assert "web-01 ... web-30 (x30)" in svg and "web-07: no monitoring" in svg
+    width, height = struct.unpack(">II", (folder / "diagram.png").read_bytes()[16:24])
+    assert width < 3000 and height < 3000  # thirty servers drawn as one group, not a column
+    page = diagram_page(width, height)
+    assert page.size is not None
+    reader = PdfReader(folder / "report.pdf")
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
+    assert len(sizes) == 2  # A4 portrait, and the diagram's own page
+    assert not [p for p in folder.iterdir() if p.name.startswith(".diagram")]  # the PDF's picture is gone

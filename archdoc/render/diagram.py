@@ -13,7 +13,6 @@ the same picture. The SVG gets its icons inlined, so it stands alone.
 from __future__ import annotations
 
 import base64
-import io
 import math
 import re
 import resource
@@ -59,7 +58,7 @@ WARNING = "#C0392B"
 class DiagramFiles:
     png: Path
     svg: Path
-    page_png: bytes  # the diagram as a report page shows it: at most PAGE_PIXELS a side, no alpha
+    css_size: tuple[int, int] | None = None  # the drawing's size at 96 dpi, when the PNG has another dpi
 
 
 MAX_TEXT = 200  # characters of one user text in the drawing; the report keeps it whole
@@ -422,27 +421,8 @@ def inline_icons(svg: str) -> str:
     return body[: opening.end()] + "\n<defs>" + "".join(definitions) + "</defs>" + body[opening.end():]
 
 
-def page_image(png: bytes) -> bytes:
-    """The diagram as a report page shows it: at most PAGE_PIXELS a side, on a white
-    background without alpha (WeasyPrint must split an alpha channel into a mask, while an
-    RGB PNG it embeds nearly as is: a noticeably faster PDF)."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as drawn:
-        factor = -(-max(drawn.size) // PAGE_PIXELS)  # ceiling division
-        if factor == 1 and drawn.mode == "RGB":  # dot's own PNG will do: decoding it costs more than the PDF saves
-            return png
-        image = drawn.reduce(factor) if factor > 1 else drawn
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
-        buffer = io.BytesIO()
-        flat.save(buffer, "PNG", compress_level=1)  # speed over size: it is embedded once
-    return buffer.getvalue()
-
-
 MAX_PNG_PIXELS = 40_000_000  # past this, rasterising costs seconds: the PNG gets a lower dpi
 SINGLE_RUN_NODES = 300  # up to this many nodes, one dot run draws both formats (below MAX_PNG_PIXELS)
-PAGE_PIXELS = 3000  # the longest side of the diagram a report embeds (an A4 page at about 280 dpi)
 BASE_DPI = 96
 MIN_DPI = 72  # a point is a pixel: 13 pt text stays 13 pixels high, legible
 
@@ -501,12 +481,12 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
 
     One dot run lays the graph out and writes both. Only a drawing of more than
     SINGLE_RUN_NODES nodes (every server drawn, --expand) is laid out first alone: its
-    size tells the PNG's dpi. The report gets a copy reduced to page size; the SVG keeps
-    every detail.
+    size tells the PNG's dpi, lower for a huge one; the SVG keeps every detail.
     """
     source, nodes = diagram_source_and_size(topology, direction, marks, expand)
     deadline = time.monotonic() + timeout
     png, svg = out_dir / "diagram.png", out_dir / "diagram.svg"
+    css_size = None
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".dot-") as work:
         graph, drawn_svg = Path(work) / "diagram.gv", Path(work) / "diagram.svg"
         graph.write_text(source, encoding="utf-8")
@@ -518,6 +498,8 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
             svg_text = drawn_svg.read_text(encoding="utf-8")
             size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)
             width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
-            _run_dot([f"-Gdpi={png_dpi(width, height)}", "-Tpng", "-o", str(png)], graph, deadline, timeout)
+            dpi = png_dpi(width, height)
+            _run_dot([f"-Gdpi={dpi}", "-Tpng", "-o", str(png)], graph, deadline, timeout)
+            css_size = (round(width), round(height)) if dpi != BASE_DPI else None
     svg.write_text(inline_icons(svg_text), encoding="utf-8")
-    return DiagramFiles(png, svg, page_image(png.read_bytes()))
+    return DiagramFiles(png, svg, css_size)
