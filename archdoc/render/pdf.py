@@ -7,6 +7,7 @@ folder: no network, no other local file, no redirect.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,3 +47,17 @@ def write_pdf(html: str, folder: Path, target: Path) -> None:
     # The same report always makes the same bytes: the identifier comes from the content.
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     document.write_pdf(target, font_config=_fonts(), pdf_identifier=identifier)
+
+
+@cache
+def warm_up() -> None:
+    """Load what WeasyPrint loads on its first document (fonts, its stylesheets) and compile
+    the report's templates, by writing a tiny report: done before forking workers, each
+    of them starts warm."""
+    from archdoc.render.report import warm_templates
+
+    warm_templates()
+    with tempfile.TemporaryDirectory() as folder:
+        write_pdf("<!DOCTYPE html><html><head><style>@page { size: A4; }</style></head>"
+                  "<body><h1>archdoc</h1><p>warm <code>up</code></p><table><tr><td>x</td></tr></table></body></html>",
+                  Path(folder), Path(folder) / "warm.pdf")

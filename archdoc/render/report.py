@@ -167,3 +167,9 @@ def render_html(report: Report, spec_name: str, diagram_png: bytes, size: tuple[
     body = body.replace(f'src="{DIAGRAM_FILE}"', f'src="{src}"', 1)
     return _ENV.get_template("report.html.j2").render(title=report.title, body=jinja2.utils.markupsafe.Markup(body),
                                                       diagram_css=jinja2.utils.markupsafe.Markup(page.css()))
+
+
+def warm_templates() -> None:
+    """Compile the report's templates (Jinja caches them for the process)."""
+    for name in ("report.md.j2", "report.html.j2"):
+        _ENV.get_template(name)
