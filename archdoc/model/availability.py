@@ -22,11 +22,10 @@ independently); the estimate is their middle and its error bound half their dist
 from __future__ import annotations
 
 import math
-from collections import deque
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from archdoc.model.failures import SINK, SOURCE, Capability, FailureAnalysis, FlowGraph, Node, capability_goals
+from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, Node, capability_goals
 from archdoc.model.kinds import DEFAULT_AVAILABILITY, Kind
 from archdoc.model.topology import Topology
 
@@ -124,39 +123,22 @@ class _OverBudget(Exception):
     pass
 
 
-class _Ways:
-    """Shortest ways through a capability's graph, each node's unit looked up once for all
-    searches (a search is then linear in the graph, with a small constant: a design of
-    50,000 components takes a few dozen)."""
+class _Ways(FlowGraph):
+    """A capability's graph with each node's unit looked up once for all its searches
+    (a search is then linear in the graph with a small constant: a design of 50,000
+    components takes a few dozen)."""
 
-    def __init__(self, graph: FlowGraph) -> None:
+    def __init__(self, graph: FlowGraph) -> None:  # the graph as built, not built again
         self.graph = graph
-        self.successors = graph.successors
+        self.topology, self.successors, self.component = graph.topology, graph.successors, graph.component
         nodes = set(graph.successors).union(*graph.successors.values())
         self.unit = {node: graph.unit_of(node) for node in nodes}
 
+    def unit_of(self, node: Node) -> str | None:
+        return self.unit[node]
+
     def units(self, path: list[Node]) -> list[str]:
         return [u for u in map(self.unit.__getitem__, path) if u is not None]
-
-    def reaches_sink(self, without_units: Collection[str] = ()) -> list[Node] | None:
-        """As FlowGraph.reaches_sink: the same breadth-first search, so the same way."""
-        parent: dict[Node, Node | None] = {SOURCE: None}
-        queue: deque[Node] = deque([SOURCE])
-        unit, successors = self.unit, self.successors
-        while queue:
-            node = queue.popleft()
-            if node == SINK:
-                path: list[Node] = []
-                step: Node | None = node
-                while step is not None:
-                    path.append(step)
-                    step = parent[step]
-                return path[::-1]
-            for successor in successors.get(node, ()):
-                if successor not in parent and (not without_units or unit[successor] not in without_units):
-                    parent[successor] = node
-                    queue.append(successor)
-        return None
 
 
 class _Factoring:
