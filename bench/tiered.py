@@ -50,14 +50,14 @@ def generate_tiered(servers: int, unmonitored: tuple[int, ...] = (7,)) -> str:
     lines += ["  cache: {kind: cache, software: redis, host: dbs-1}"]
     for i in range(1, webs + 1):
         n = f"{i:02d}"
-        lines += [f"  web-{n}: {{kind: server, ip: 10.0.1.{i}}}",
+        lines += [f"  web-{n}: {{kind: server, ip: 10.1.{i // 250}.{i % 250 + 1}}}",
                   f"  nginx-{n}: {{kind: web_server, software: nginx, host: web-{n}}}"]
         if i not in unmonitored:
             lines.append(f"  mon-web-{n}: {{kind: monitoring, software: datadog, to: Datadog, host: web-{n}}}")
         web_ids.append(f"nginx-{n}")
     for i in range(1, apps + 1):
         n = f"{i:02d}"
-        lines += [f"  app-{n}: {{kind: server, ip: 10.0.2.{i}}}",
+        lines += [f"  app-{n}: {{kind: server, ip: 10.2.{i // 250}.{i % 250 + 1}}}",
                   f"  gunicorn-{n}: {{kind: app_server, software: gunicorn, host: app-{n}}}",
                   f"  code-{n}: {{kind: app_files, host: app-{n}}}",
                   f"  mon-app-{n}: {{kind: monitoring, software: datadog, to: Datadog, host: app-{n}}}"]

@@ -421,8 +421,8 @@ def inline_icons(svg: str) -> str:
     return body[: opening.end()] + "\n<defs>" + "".join(definitions) + "</defs>" + body[opening.end():]
 
 
-MAX_PNG_PIXELS = 40_000_000  # past this, rasterising costs seconds: the PNG gets a lower dpi
-SINGLE_RUN_NODES = 300  # up to this many nodes, one dot run draws both formats (below MAX_PNG_PIXELS)
+MAX_PNG_PIXELS = 6_000_000  # past this, rasterising and decoding cost seconds: the PNG gets a lower dpi
+SINGLE_RUN_NODES = 60  # up to this many nodes, one dot run draws both formats (at most a few MAX_PNG_PIXELS)
 BASE_DPI = 96
 MIN_DPI = 72  # a point is a pixel: 13 pt text stays 13 pixels high, legible
 
@@ -479,9 +479,10 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
                    marks: Marks = NO_MARKS, expand: bool = False) -> DiagramFiles:
     """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
 
-    One dot run lays the graph out and writes both. Only a drawing of more than
-    SINGLE_RUN_NODES nodes (every server drawn, --expand) is laid out first alone: its
-    size tells the PNG's dpi, lower for a huge one; the SVG keeps every detail.
+    One dot run lays the graph out and writes both. A drawing of more than
+    SINGLE_RUN_NODES nodes is laid out first alone (laying out is quick; rasterising is
+    not): its size tells the PNG's dpi, lower when it is large, never under MIN_DPI; the
+    SVG keeps every detail.
     """
     source, nodes = diagram_source_and_size(topology, direction, marks, expand)
     deadline = time.monotonic() + timeout

@@ -15,6 +15,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+OPAQUE_ENOUGH = 128  # alpha above which a pixel is drawn as it is, not blended with white
 JPEG_QUALITY = 92  # with full-resolution colour (no chroma subsampling): thin coloured text stays sharp
 
 
@@ -40,6 +41,8 @@ class Picture:
                 drawn.load()
                 if drawn.mode == "RGB":
                     self._flat = drawn.copy()
+                elif drawn.mode == "RGBA" and drawn.getchannel("A").getextrema()[0] >= OPAQUE_ENOUGH:
+                    self._flat = drawn.convert("RGB")  # dot's canvas is opaque but for its last row
                 else:
                     rgba = drawn.convert("RGBA")
                     self._flat = Image.new("RGB", rgba.size, "white")
