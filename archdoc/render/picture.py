@@ -19,6 +19,12 @@ OPAQUE_ENOUGH = 128  # alpha above which a pixel is drawn as it is, not blended 
 JPEG_QUALITY = 92  # with full-resolution colour (no chroma subsampling): thin coloured text stays sharp
 
 
+def _least(extrema: Any) -> int:
+    """The least value of one channel, from PIL's getextrema() of a one-band image."""
+    least: int = extrema[0]
+    return least
+
+
 @dataclass
 class Picture:
     png: bytes
@@ -41,7 +47,7 @@ class Picture:
                 drawn.load()
                 if drawn.mode == "RGB":
                     self._flat = drawn.copy()
-                elif drawn.mode == "RGBA" and drawn.getchannel("A").getextrema()[0] >= OPAQUE_ENOUGH:
+                elif drawn.mode == "RGBA" and _least(drawn.getchannel("A").getextrema()) >= OPAQUE_ENOUGH:
                     self._flat = drawn.convert("RGB")  # dot's canvas is opaque but for its last row
                 else:
                     rgba = drawn.convert("RGBA")
