@@ -67,6 +67,8 @@ def test_pdf_reads_back(rendered_examples: Path, stem: str) -> None:
     title = (SPECS / f"{stem}.yaml").read_text().split("title: ")[1].splitlines()[0]
     assert title in text
     assert f"page 1 of {len(reader.pages)}" in text
+    picture = reader.pages[0].images[0].image  # the diagram, read from the output folder
+    assert picture.size == png_size(rendered_examples / stem / "diagram.png")
     for line in (SPECS / f"{stem}.expected").read_text().split("\n"):
         if line:
             rule, component = line.split()
