@@ -5,9 +5,13 @@ clients, DNS, firewalls, certificates and monitoring appear where they act. Link
 their protocol and port; encrypted links are green and bold; replication is a dashed
 purple arrow from primary to replica; backup links and standby members are dashed.
 
-``diagrams`` builds the Graphviz graph; archdoc runs ``dot`` itself, under a time limit:
-once for the SVG, once for a PNG whose dpi keeps huge designs from costing seconds. Node ids are the spec's ids, so a spec always draws
-the same picture. The SVG gets its icons inlined, so it stands alone.
+What goes where (tiers, groups of alike servers drawn once) is decided by
+``archdoc.render.layout``; this module turns it into a graph. ``diagrams`` builds the
+Graphviz graph; archdoc runs ``dot`` itself, under a time limit and a CPU-time limit of
+its own: one run writes the SVG and the PNG (a big drawing is laid out alone first, so
+that its PNG gets a dpi that keeps it from costing seconds). Node ids are the spec's
+ids, so a spec always draws the same picture. The SVG gets its icons inlined, so it
+stands alone.
 """
 
 from __future__ import annotations
@@ -307,16 +311,24 @@ class _Drawing:
         return text
 
     def draw_links(self) -> None:
+        """One arrow per flow, but once per pair of drawn nodes and kind of link: the
+        flows between two groups (500 by 500 servers: 250,000) are looked at once each."""
+        done: set[tuple[object, ...]] = set()
         for flow in self.topology.flows:
             link = flow.link
-            style = dict(ENCRYPTED if link.encrypted else PLAIN)
-            label = self.link_label(link.protocol, link.port, link.access, link.label)
             target_cluster = self.topology.components[link.target]
             standby = isinstance(target_cluster, ClusterSpec) and target_cluster.mode == "active_passive" \
                 and flow.target != target_cluster.members[0]
             source_cluster = self.topology.components[link.source]
             standby = standby or (isinstance(source_cluster, ClusterSpec) and source_cluster.mode == "active_passive"
                                   and flow.source != source_cluster.members[0])
+            seen = (self.layout.drawn_as(flow.source), self.layout.drawn_as(flow.target), link.protocol, link.port,
+                    link.access, link.label, link.backup, link.encrypted, standby, flow.source in self.topology.clients)
+            if seen in done:
+                continue
+            done.add(seen)
+            style = dict(ENCRYPTED if link.encrypted else PLAIN)
+            label = self.link_label(link.protocol, link.port, link.access, link.label)
             if link.backup or standby:
                 style["style"] = "dashed"
                 label += "\nbackup" if link.backup else "\nstandby"
