@@ -179,6 +179,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
               help="Seconds one spec may take to render; past that it is stopped and the run goes on.")
 @click.option("--force", is_flag=True, help="Render every spec again, even those unchanged since the last run.")
 @click.option("--plain", is_flag=True, help="Draw the design without marking what the analysis found.")
+@click.option("--expand", is_flag=True,
+              help="Draw every server, even where four or more alike are drawn as one box by default.")
 @click.option("--memory", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MIB",
               help="The memory a worker (and the dot it runs) may use; past it, that spec fails.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
@@ -188,7 +190,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 @quiet_option
 @only_specs_option
 def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
-           force: bool, plain: bool, memory: int, scheduler: str | None, fail_on: Severity | None,
+           force: bool, plain: bool, expand: bool, memory: int, scheduler: str | None, fail_on: Severity | None,
            max_bytes: int, quiet: bool, only_specs: bool) -> None:
     """Draw the diagram and write the report of each spec: files, '-' for standard input,
     or folders (the *.yaml/*.yml in them whose top level has the archdoc key).
@@ -207,7 +209,7 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
-    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain)
+    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain, expand)
     planned = plan(paths, max_bytes, only_specs)
     with click.progressbar(length=len(planned), label="Rendering", file=sys.stderr,
                            item_show_func=lambda item: _TERMINAL_UNSAFE.sub("\ufffd", item) if item else item,

@@ -55,7 +55,7 @@ def main(count: int) -> None:
         specs_dir.mkdir()
         sizes = make_designs(specs_dir, count)
         specs = sorted(specs_dir.glob("*.yaml"))
-        archdoc_time = timed([ARCHDOC, "render", str(specs_dir), "-o", str(folder / "archdoc"), "-j", "2"])
+        archdoc_time = timed([ARCHDOC, "render", str(specs_dir), "-o", str(folder / "archdoc"), "-j", "2", "--force"])
         again = timed([ARCHDOC, "render", str(specs_dir), "-o", str(folder / "archdoc"), "-j", "2"])
         hand_time = handwritten(specs, folder / "hand")
         archdoc_files = sum(1 for p in (folder / "archdoc").rglob("*") if p.is_file() and not p.name.startswith("."))

@@ -61,11 +61,14 @@ def test_pdf_reads_back(rendered_examples: Path, stem: str) -> None:
     reader = PdfReader(rendered_examples / stem / "report.pdf")
     assert 3 <= len(reader.pages) <= 15
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
-    assert (595, 842) in sizes and sizes <= {(595, 842), (842, 595)}  # A4; a wide diagram gets a landscape page
+    # A4; a diagram too large for the first page gets a page of its own (A4 or A3 for the examples)
+    assert (595, 842) in sizes and sizes <= {(595, 842), (842, 595), (1191, 842), (842, 1191)}
     text = "\n".join(page.extract_text() for page in reader.pages)
     title = (SPECS / f"{stem}.yaml").read_text().split("title: ")[1].splitlines()[0]
     assert title in text
     assert f"page 1 of {len(reader.pages)}" in text
+    picture = reader.pages[0].images[0].image  # the diagram, read from the output folder
+    assert picture.size == png_size(rendered_examples / stem / "diagram.png")
     for line in (SPECS / f"{stem}.expected").read_text().split("\n"):
         if line:
             rule, component = line.split()

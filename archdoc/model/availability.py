@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, capability_goals, split_data
+from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, Node, capability_goals, split_data
 from archdoc.model.kinds import DEFAULT_AVAILABILITY, Kind
 from archdoc.model.topology import Topology
 
@@ -106,7 +106,8 @@ def availability(topology: Topology, capability: Capability,
     single_points = tuple(sorted(((unit, p[unit]) for unit in stops.units), key=lambda pair: (pair[1], pair[0])))
     series = math.prod(p[unit] for unit in stops.units)
     redundant = [unit for unit in p if unit not in stops.units and p[unit] < 1]
-    factoring = _Factoring(failures.graphs[capability], p)
+    ways = _Ways(failures.graphs[capability])
+    factoring = _Factoring(ways, p)
     try:
         found = factoring.works_given(redundant, frozenset())
         if not factoring.pruned:
@@ -115,14 +116,32 @@ def availability(topology: Topology, capability: Capability,
                             f"factoring, branches less likely than {PRUNE_BELOW:g} bounded",
                             series * factoring.pruned / 2, single_points)
     except _OverBudget:
-        lower, upper, ways = _bounds(failures.graphs[capability], p, stops.units)
-        method = f"bounds: single points of failure exact, the rest bounded over {ways} ways with no unit in common"
+        lower, upper, found = _bounds(ways, p, stops.units)
+        method = f"bounds: single points of failure exact, the rest bounded over {found} ways with no unit in common"
         return Availability(capability, series * (upper + lower) / 2, method, series * (upper - lower) / 2,
                             single_points)
 
 
 class _OverBudget(Exception):
     pass
+
+
+class _Ways(FlowGraph):
+    """A capability's graph with each node's unit looked up once for all its searches
+    (a search is then linear in the graph with a small constant: a design of 50,000
+    components takes a few dozen)."""
+
+    def __init__(self, graph: FlowGraph) -> None:  # the graph as built, not built again
+        self.graph = graph
+        self.topology, self.successors, self.component = graph.topology, graph.successors, graph.component
+        nodes = set(graph.successors).union(*graph.successors.values())
+        self.unit = {node: graph.unit_of(node) for node in nodes}
+
+    def unit_of(self, node: Node) -> str | None:
+        return self.unit[node]
+
+    def units(self, path: list[Node]) -> list[str]:
+        return [u for u in map(self.unit.__getitem__, path) if u is not None]
 
 
 class _Factoring:
@@ -132,10 +151,10 @@ class _Factoring:
     added to ``pruned``, the most the value can lack (it is exact when nothing was).
     """
 
-    def __init__(self, graph: FlowGraph, p: Mapping[str, float]) -> None:
-        self.graph = graph
+    def __init__(self, ways: _Ways, p: Mapping[str, float]) -> None:
+        self.ways = ways
         self.p = p
-        self.searches_left = max(1, SEARCH_BUDGET // max(1, len(graph.successors)))
+        self.searches_left = max(1, SEARCH_BUDGET // max(1, len(ways.successors)))
         self.pruned = 0.0
 
     def way(self, without: frozenset[str]) -> list[str] | None:
@@ -143,8 +162,8 @@ class _Factoring:
         self.searches_left -= 1
         if self.searches_left < 0:
             raise _OverBudget
-        path = self.graph.reaches_sink(without)
-        return None if path is None else [u for u in map(self.graph.unit_of, path) if u is not None]
+        path = self.ways.reaches_sink(without)
+        return None if path is None else self.ways.units(path)
 
     def works_given(self, undecided: list[str], down: frozenset[str], weight: float = 1.0) -> float:
         """The probability of a way, given these units down and the undecided ones unknown,
@@ -166,7 +185,7 @@ class _Factoring:
         return self.works_given(rest, down, weight * p) + self.works_given(rest, down | {unit}, weight * (1 - p))
 
 
-def _bounds(graph: FlowGraph, p: Mapping[str, float], series: frozenset[str]) -> tuple[float, float, int]:
+def _bounds(ways: _Ways, p: Mapping[str, float], series: frozenset[str]) -> tuple[float, float, int]:
     """Bounds on the availability of the ways, single points of failure up, and how many
     ways the lower one used.
 
@@ -178,17 +197,17 @@ def _bounds(graph: FlowGraph, p: Mapping[str, float], series: frozenset[str]) ->
     taken: set[str] = set()
     all_fail, found = 1.0, 0
     while found < BOUND_PATHS:
-        path = graph.reaches_sink(taken)
+        path = ways.reaches_sink(taken)
         if path is None:
             break
-        units = {u for u in map(graph.unit_of, path) if u is not None} - series
+        units = set(ways.units(path)) - series
         found += 1
         all_fail *= 1 - math.prod(p.get(u, 1.0) for u in units)
         taken |= units
         if not units:
             break
-    first = {graph.unit_of(n) for c in graph.topology.clients for n in graph.successors.get(c, ())}
-    last = {graph.unit_of(n) for n, after in graph.successors.items() if SINK in after}
+    first = {ways.unit[n] for c in ways.graph.topology.clients for n in ways.successors.get(c, ())}
+    last = {ways.unit[n] for n, after in ways.successors.items() if SINK in after}
     cuts = [{u for u in cut if u is not None} for cut in (first, last) if None not in cut]
     all_down = [math.prod(1 - p.get(u, 1.0) for u in cut) for cut in cuts if not cut & series]
     upper = 1 - max(all_down, default=0.0)

@@ -5,30 +5,39 @@ clients, DNS, firewalls, certificates and monitoring appear where they act. Link
 their protocol and port; encrypted links are green and bold; replication is a dashed
 purple arrow from primary to replica; backup links and standby members are dashed.
 
-``diagrams`` builds the Graphviz graph; archdoc runs ``dot`` itself, under a time limit:
-once for the SVG, once for a PNG whose dpi keeps huge designs from costing seconds. Node ids are the spec's ids, so a spec always draws
-the same picture. The SVG gets its icons inlined, so it stands alone.
+What goes where (tiers, groups of alike servers drawn once) is decided by
+``archdoc.render.layout``; this module turns it into a graph. ``diagrams`` builds the
+Graphviz graph; archdoc runs ``dot`` itself, under a time limit and a CPU-time limit of
+its own: one run writes the SVG and the PNG (a big drawing is laid out alone first, so
+that its PNG gets a dpi that keeps it from costing seconds). Node ids are the spec's
+ids, so a spec always draws the same picture. The SVG gets its icons inlined, so it
+stands alone.
 """
 
 from __future__ import annotations
 
 import base64
-import io
+import math
 import re
+import resource
+import signal
 import struct
 import subprocess
+import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from archdoc.errors import RenderError, RenderTimeout
 from archdoc.model import Topology
-from archdoc.model.components import Certificate, Database, Firewall, Monitoring, Server
+from archdoc.model.components import Certificate, Database, Monitoring, Server
 from archdoc.model.components import Cluster as ClusterSpec
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software
 from archdoc.render.canvas import ICON_ROOT, Box, Canvas, Cluster, Edge, Node, icon_class, nohtml, same_rank
+from archdoc.render.layout import Layout
 from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.render.text import printable
 
@@ -42,6 +51,7 @@ AUXILIARY = {"color": "#95A5A6", "fontcolor": "#7B8894", "style": "dashed"}
 
 LABEL_WIDTH = 22  # characters per line in node labels
 SERVER_BOX = {"bgcolor": "#F4F6F7", "pencolor": "#AAB7B8", "style": "rounded", "fontsize": "17", "margin": "10"}
+STACK_BOX = {"bgcolor": "#E5E8E8", "pencolor": "#AAB7B8", "style": "rounded", "margin": "6", "label": ""}
 GROUP_BOX = {"bgcolor": "#FEF9E7", "pencolor": "#D4AC0D", "style": "rounded,dashed", "fontsize": "17", "margin": "12"}
 
 
@@ -52,14 +62,25 @@ WARNING = "#C0392B"
 class DiagramFiles:
     png: Path
     svg: Path
-    page_png: bytes  # the diagram as a report page shows it: at most PAGE_PIXELS a side, no alpha
+    css_size: tuple[int, int] | None = None  # the drawing's size at 96 dpi, when the PNG has another dpi
+
+
+MAX_TEXT = 200  # characters of one user text in the drawing; the report keeps it whole
+MAX_DNS_RECORDS = 12  # records the DNS node lists; "and N more" past that
+_NOT_XML = re.compile("[\ufffe\uffff]")  # code points XML forbids that printable() lets through
 
 
 def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
     """User text made literal in a DOT label: backslashes doubled (no \\N or \\G escapes),
-    ampersands escaped (Graphviz decodes entities such as &lt;), line breaks folded and
-    long words wrapped. Quoting, and text that looks like an HTML label, are graphviz.nohtml's."""
-    flat = " ".join(printable(text).split()).replace("\\", "\\\\").replace("&", "&amp;")
+    ampersands escaped (Graphviz decodes entities such as &lt;), line breaks folded, long
+    words wrapped, and past MAX_TEXT characters cut with an ellipsis (dot refuses a
+    quoted string over 16 KB, and nobody reads a paragraph in a box); what XML forbids
+    becomes U+FFFD, as control characters do. Quoting, and text that looks like an HTML
+    label, are graphviz.nohtml's."""
+    flat = " ".join(_NOT_XML.sub("\ufffd", printable(text)).split())
+    if len(flat) > MAX_TEXT:
+        flat = flat[: MAX_TEXT - 1] + "…"
+    flat = flat.replace("\\", "\\\\").replace("&", "&amp;")
     return "\n".join(textwrap.wrap(flat, width, break_on_hyphens=False)) or " "
 
 
@@ -80,9 +101,10 @@ def icon_height(label: str) -> str:
 class _Drawing:
     """Builds the graph of one topology inside a Canvas."""
 
-    def __init__(self, topology: Topology, marks: Marks = NO_MARKS) -> None:
+    def __init__(self, topology: Topology, marks: Marks = NO_MARKS, expand: bool = False) -> None:
         self.topology = topology
         self.marks = marks
+        self.layout = Layout(topology, marks, expand)
         self.nodes: dict[str, Node] = {}
         self.edges: set[tuple[str, str, str]] = set()
 
@@ -117,6 +139,8 @@ class _Drawing:
     def server_label(self, server_id: str) -> str:
         server = self.topology.components[server_id]
         assert isinstance(server, Server)
+        if server_id in self.layout.groups:
+            return "\n".join(dot_text(line, 40) for line in self.layout.group_lines(server_id))
         details = [server.ip or "", "public" if server.public else ""]
         extra = " · ".join(d for d in details if d)
         title = dot_text(server.label or server_id, 40)
@@ -130,11 +154,23 @@ class _Drawing:
         return "\n".join(lines)
 
     def draw_server(self, server_id: str) -> None:
+        """A server's box with what runs on it; a group's box (stacked) for its drawn member,
+        nothing for its other members."""
+        if self.layout.hidden(server_id):
+            return
+        group = self.layout.groups.get(server_id)
+        if group is None:
+            self._server_box(server_id, [server_id])
+            return
+        with Box(f"stk_{server_id}", "", STACK_BOX):
+            self._server_box(server_id, group.members)
+
+    def _server_box(self, server_id: str, members: list[str] | tuple[str, ...]) -> None:
         hosted = list(self.topology.hosted_on[server_id])
         style = dict(SERVER_BOX)
         if server_id in self.marks.single_points:
             style.update(pencolor=WARNING, penwidth="3", fontcolor=WARNING)
-        elif server_id in self.marks.unprotected or server_id in self.marks.unmonitored:
+        elif any(m in self.marks.unprotected or m in self.marks.unmonitored for m in members):
             style.update(pencolor="#D68910", penwidth="2")
         with Box(f"srv_{server_id}", self.server_label(server_id), style) as box:
             if not hosted:  # a bare machine still needs something to show
@@ -158,7 +194,7 @@ class _Drawing:
             same_rank(box, anchor, accessory)
 
     def certificates_for(self, holder: str) -> list[str]:
-        return [i for i, c in self.topology.components.items() if isinstance(c, Certificate) and c.for_ == holder]
+        return self.layout.certificates_for(holder)
 
     def group_label(self, cluster_id: str) -> str:
         cluster = self.topology.components[cluster_id]
@@ -176,7 +212,7 @@ class _Drawing:
             members = topology.members(cluster_id)
             with Box(f"grp_{cluster_id}", self.group_label(cluster_id), GROUP_BOX) as group:
                 for member in members:
-                    server = topology.host_of(member)
+                    server = member if topology.kind(member) == Kind.SERVER else topology.host_of(member)
                     if server is None:
                         if member not in placed:
                             self.add_node(member)
@@ -197,6 +233,8 @@ class _Drawing:
         placed.update(c for s in topology.of_kind(Kind.SERVER) for c in self.certificates_for(s))
         for component_id, component in topology.components.items():
             if component_id in placed or component.kind in (Kind.SERVER, Kind.CLUSTER):
+                continue
+            if component_id in self.layout.aliases:  # a grouped member's: the group shows its own
                 continue
             if isinstance(component, Certificate) and component.for_ and component.for_ in self.nodes:
                 continue
@@ -233,6 +271,12 @@ class _Drawing:
         self.nodes["_legend"] = legend
 
     def edge(self, source: str, target: str, label: str = "", **attrs: str) -> None:
+        """An arrow between the nodes drawn for two components (a group's member is drawn
+        as its first member): one arrow however many members it stands for."""
+        drawn_source, drawn_target = self.layout.drawn_as(source), self.layout.drawn_as(target)
+        if drawn_source is None or drawn_target is None or (drawn_source == drawn_target and source != target):
+            return
+        source, target = drawn_source, drawn_target
         key = (source, target, label)
         if key in self.edges or source not in self.nodes or target not in self.nodes:
             return
@@ -244,8 +288,10 @@ class _Drawing:
         if not records:
             return
         lines = [dot_text("DNS" + (f" for {self.topology.domain}" if self.topology.domain else ""), 40)]
-        for record in records:
+        for record in records[:MAX_DNS_RECORDS]:
             lines.append(dot_text(f"{record.name} {record.type} → {self.resolved(record.to)}", 40))
+        if len(records) > MAX_DNS_RECORDS:
+            lines.append(f"and {len(records) - MAX_DNS_RECORDS} more")
         label = "\n".join(lines)
         self.nodes["_dns"] = icon_class(DNS_ICON)(nohtml(label), nodeid="_dns", height=icon_height(label))
         for client in self.topology.clients:
@@ -264,36 +310,32 @@ class _Drawing:
             text += f"\n{dot_text(label)}"
         return text
 
-    def firewall_in_front(self, source: str, target: str) -> str | None:
-        """A firewall that `protects` the target's unit and is drawn apart from the links,
-        when the flow comes from outside that unit: the flow is drawn through it."""
-        unit = self.topology.failure_unit(target)
-        if unit is None or self.topology.failure_unit(source) == unit:
-            return None
-        for firewall_id, firewall in self.topology.components.items():
-            if isinstance(firewall, Firewall) and firewall.host is None and firewall_id not in self.topology.linked \
-                    and unit in firewall.protects:
-                return firewall_id
-        return None
-
     def draw_links(self) -> None:
+        """One arrow per flow, but once per pair of drawn nodes and kind of link: the
+        flows between two groups (500 by 500 servers: 250,000) are looked at once each."""
+        done: set[tuple[object, ...]] = set()
         for flow in self.topology.flows:
             link = flow.link
-            style = dict(ENCRYPTED if link.encrypted else PLAIN)
-            label = self.link_label(link.protocol, link.port, link.access, link.label)
             target_cluster = self.topology.components[link.target]
             standby = isinstance(target_cluster, ClusterSpec) and target_cluster.mode == "active_passive" \
                 and flow.target != target_cluster.members[0]
             source_cluster = self.topology.components[link.source]
             standby = standby or (isinstance(source_cluster, ClusterSpec) and source_cluster.mode == "active_passive"
                                   and flow.source != source_cluster.members[0])
+            seen = (self.layout.drawn_as(flow.source), self.layout.drawn_as(flow.target), link.protocol, link.port,
+                    link.access, link.label, link.backup, link.encrypted, standby, flow.source in self.topology.clients)
+            if seen in done:
+                continue
+            done.add(seen)
+            style = dict(ENCRYPTED if link.encrypted else PLAIN)
+            label = self.link_label(link.protocol, link.port, link.access, link.label)
             if link.backup or standby:
                 style["style"] = "dashed"
                 label += "\nbackup" if link.backup else "\nstandby"
             if flow.source in self.topology.clients and not link.encrypted and self.marks.plain_entries:
                 style.update(color=WARNING, fontcolor=WARNING, penwidth="2.5")
                 label += "\nplain text"
-            firewall = self.firewall_in_front(flow.source, flow.target)
+            firewall = self.layout.firewall_in_front(flow.source, flow.target)
             if firewall is not None:
                 self.edge(flow.source, firewall, label, **style)
                 self.edge(firewall, flow.target, "", **style)
@@ -322,8 +364,14 @@ class _Drawing:
                     self.edge(cert_id, cert.for_, "TLS", **AUXILIARY)
 
 
-def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS) -> str:
+def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS, expand: bool = False) -> str:
     """The DOT source of a topology's diagram."""
+    return diagram_source_and_size(topology, direction, marks, expand)[0]
+
+
+def diagram_source_and_size(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS,
+                            expand: bool = False) -> tuple[str, int]:
+    """The DOT source of a topology's diagram, and how many nodes it draws."""
     graph_attr = {
         "fontsize": "26",
         "labelloc": "t",
@@ -337,9 +385,10 @@ def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_
     canvas = Canvas(name=nohtml(dot_text(topology.title, 80)), filename="diagram", direction=direction,
                      show=False, graph_attr=graph_attr, edge_attr={"fontsize": "14"},
                      node_attr={"fontsize": "16"})
+    drawing = _Drawing(topology, marks, expand)
     with canvas:
-        _Drawing(topology, marks).draw()
-    return canvas.source
+        drawing.draw()
+    return canvas.source, len(drawing.nodes)
 
 
 _IMAGE = re.compile(
@@ -384,69 +433,86 @@ def inline_icons(svg: str) -> str:
     return body[: opening.end()] + "\n<defs>" + "".join(definitions) + "</defs>" + body[opening.end():]
 
 
-def page_image(png: bytes) -> bytes:
-    """The diagram as a report page shows it: at most PAGE_PIXELS a side, on a white
-    background without alpha (WeasyPrint must split an alpha channel into a mask, while an
-    RGB PNG it embeds nearly as is: a noticeably faster PDF)."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as drawn:
-        factor = -(-max(drawn.size) // PAGE_PIXELS)  # ceiling division
-        if factor == 1 and drawn.mode == "RGB":  # dot's own PNG will do: decoding it costs more than the PDF saves
-            return png
-        image = drawn.reduce(factor) if factor > 1 else drawn
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
-        buffer = io.BytesIO()
-        flat.save(buffer, "PNG", compress_level=1)  # speed over size: it is embedded once
-    return buffer.getvalue()
-
-
-MAX_PNG_PIXELS = 4_000_000  # past this, rasterising costs seconds and the PNG is unreadable anyway
-PAGE_PIXELS = 3000  # the longest side of the diagram a report embeds (an A4 page at about 280 dpi)
+MAX_PNG_PIXELS = 6_000_000  # past this, rasterising and decoding cost seconds: the PNG gets a lower dpi
+SINGLE_RUN_NODES = 60  # up to this many nodes, one dot run draws both formats (at most a few MAX_PNG_PIXELS)
 BASE_DPI = 96
+MIN_DPI = 72  # a point is a pixel: 13 pt text stays 13 pixels high, legible
 
 
 def png_dpi(width: float, height: float) -> int:
-    """The dpi that keeps a drawing of this size (in pixels at 96 dpi) under MAX_PNG_PIXELS."""
+    """The dpi that keeps a drawing of this size (in pixels at 96 dpi) under MAX_PNG_PIXELS,
+    never so low that its text could not be read."""
     pixels = width * height
     if pixels <= MAX_PNG_PIXELS:
         return BASE_DPI
-    return max(24, int(BASE_DPI * (MAX_PNG_PIXELS / pixels) ** 0.5))
+    return max(MIN_DPI, int(BASE_DPI * (MAX_PNG_PIXELS / pixels) ** 0.5))
 
 
+def _cpu_limit(seconds: int) -> Callable[[], None]:
+    """Before dot starts: its own CPU-time limit, so that a dot whose run was killed
+    (kill -9 leaves it to PID 1) still stops within about the time limit."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    return limit
 
-def _run_dot(arguments: list[str], source: str, deadline: float, timeout: float) -> bytes:
+
+def dot_failure(status: int, stderr: bytes) -> str:
+    """Why dot failed, in its words; its exit status or signal when it said nothing."""
+    said = " ".join(printable(stderr.decode("utf-8", errors="replace")).split())
+    if said:
+        return f"dot failed: {said[:500]}"
+    if status < 0:
+        try:
+            return f"dot failed: killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"dot failed: killed by signal {-status}"
+    return f"dot failed: exit status {status}"
+
+
+def _run_dot(arguments: list[str], source: Path, deadline: float, timeout: float) -> None:
+    """Run dot on a source file (no pipe: dot may stop reading early), writing its -o files."""
     remaining = deadline - time.monotonic()
     try:
         if remaining <= 0:
             raise subprocess.TimeoutExpired("dot", timeout)
-        done = subprocess.run(["dot", *arguments], input=source.encode(), capture_output=True,
-                              timeout=remaining, check=True)
+        done = subprocess.run(["dot", *arguments, str(source)], stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=remaining, preexec_fn=_cpu_limit(math.ceil(timeout) + 1))
     except subprocess.TimeoutExpired:
         raise RenderTimeout(f"dot took longer than {timeout:g} s to lay out the diagram") from None
-    except subprocess.CalledProcessError as error:
-        raise RenderError(f"dot failed: {error.stderr.decode(errors='replace').strip()[:500]}") from None
     except FileNotFoundError:
         raise RenderError("Graphviz's 'dot' command is not installed (run scripts/bootstrap)") from None
-    return done.stdout
+    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and not done.stderr.strip():
+        raise RenderTimeout(f"dot took longer than {timeout:g} s of CPU time to lay out the diagram")
+    if done.returncode != 0:
+        raise RenderError(dot_failure(done.returncode, done.stderr))
 
 
 def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60,
-                   marks: Marks = NO_MARKS) -> DiagramFiles:
+                   marks: Marks = NO_MARKS, expand: bool = False) -> DiagramFiles:
     """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
 
-    The SVG comes first: laying out is quick, and its size tells how large the PNG would
-    be. A huge design gets a PNG at a lower dpi, and the report a copy reduced to page
-    size; the SVG keeps every detail.
+    One dot run lays the graph out and writes both. A drawing of more than
+    SINGLE_RUN_NODES nodes is laid out first alone (laying out is quick; rasterising is
+    not): its size tells the PNG's dpi, lower when it is large, never under MIN_DPI; the
+    SVG keeps every detail.
     """
-    source = diagram_source(topology, direction, marks)
+    source, nodes = diagram_source_and_size(topology, direction, marks, expand)
     deadline = time.monotonic() + timeout
-    svg_text = _run_dot(["-Tsvg"], source, deadline, timeout).decode("utf-8")
-    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)
-    width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
     png, svg = out_dir / "diagram.png", out_dir / "diagram.svg"
-    drawn = _run_dot([f"-Gdpi={png_dpi(width, height)}", "-Tpng"], source, deadline, timeout)
-    png.write_bytes(drawn)
+    css_size = None
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".dot-") as work:
+        graph, drawn_svg = Path(work) / "diagram.gv", Path(work) / "diagram.svg"
+        graph.write_text(source, encoding="utf-8")
+        if nodes <= SINGLE_RUN_NODES:
+            _run_dot(["-Tsvg", "-o", str(drawn_svg), "-Tpng", "-o", str(png)], graph, deadline, timeout)
+            svg_text = drawn_svg.read_text(encoding="utf-8")
+        else:
+            _run_dot(["-Tsvg", "-o", str(drawn_svg)], graph, deadline, timeout)
+            svg_text = drawn_svg.read_text(encoding="utf-8")
+            size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)
+            width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+            dpi = png_dpi(width, height)
+            _run_dot([f"-Gdpi={dpi}", "-Tpng", "-o", str(png)], graph, deadline, timeout)
+            css_size = (round(width), round(height)) if dpi != BASE_DPI else None
     svg.write_text(inline_icons(svg_text), encoding="utf-8")
-    return DiagramFiles(png, svg, page_image(drawn))
+    return DiagramFiles(png, svg, css_size)

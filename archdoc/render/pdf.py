@@ -7,6 +7,7 @@ folder: no network, no other local file, no redirect.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,14 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+# The document's base URL: the same for every folder, so that the PDF does not depend on
+# where it was written (WeasyPrint names an image after its URL, in the PDF).
+BASE = Path("/archdoc-output")
+
 
 class OutputFolderFetcher(URLFetcher):
-    """A URL fetcher confined to ``data:`` URIs and the files of one folder."""
+    """A URL fetcher confined to ``data:`` URIs and the files of one folder (named by their
+    path, or under BASE)."""
 
     def __init__(self, folder: Path) -> None:
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, timeout=5)
@@ -26,9 +32,13 @@ class OutputFolderFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:  # WeasyPrint's own result type
         if url.lower().startswith("file:"):
-            path = Path(unquote(urlparse(url).path)).resolve()
+            path = Path(unquote(urlparse(url).path))
+            if path.is_relative_to(BASE):
+                path = self.folder / path.relative_to(BASE)
+            path = path.resolve()
             if not path.is_relative_to(self.folder):
                 raise ValueError(f"archdoc loads no file outside the output folder: {url}")
+            url = path.as_uri()
         return super().fetch(url, headers)
 
 
@@ -42,7 +52,21 @@ def _fonts() -> FontConfiguration:
 
 def write_pdf(html: str, folder: Path, target: Path) -> None:
     """Lay out ``html`` (resolving relative URLs in ``folder``) into the PDF ``target``."""
-    document = HTML(string=html, base_url=f"{folder.resolve().as_uri()}/", url_fetcher=OutputFolderFetcher(folder))
+    document = HTML(string=html, base_url=f"{BASE.as_uri()}/", url_fetcher=OutputFolderFetcher(folder))
     # The same report always makes the same bytes: the identifier comes from the content.
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     document.write_pdf(target, font_config=_fonts(), pdf_identifier=identifier)
+
+
+@cache
+def warm_up() -> None:
+    """Load what WeasyPrint loads on its first document (fonts, its stylesheets) and compile
+    the report's templates, by writing a tiny report: done before forking workers, each
+    of them starts warm."""
+    from archdoc.render.report import warm_templates
+
+    warm_templates()
+    with tempfile.TemporaryDirectory() as folder:
+        write_pdf("<!DOCTYPE html><html><head><style>@page { size: A4; }</style></head>"
+                  "<body><h1>archdoc</h1><p>warm <code>up</code></p><table><tr><td>x</td></tr></table></body></html>",
+                  Path(folder), Path(folder) / "warm.pdf")

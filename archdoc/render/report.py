@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import re
 import struct
+from dataclasses import dataclass
 
 import jinja2
 import markdown
@@ -108,15 +109,80 @@ def sanitize(body: str) -> str:
                      link_rel="noopener noreferrer")
 
 
-def render_html(report: Report, spec_name: str, diagram_png: bytes) -> str:
-    """One HTML file: styles inline, the diagram inline, no scripts, nothing to fetch."""
-    body = sanitize(markdown.markdown(render_markdown(report, spec_name), extensions=["tables", "sane_lists"],
+MM_PER_PX = 25.4 / 96  # a CSS pixel
+MIN_SCALE = 0.5  # the smallest text of the drawing is 13 pt: printed at half size, 6.5 pt, no smaller
+IN_FLOW = (178, 140)  # mm the diagram may take on the report's first A4 portrait page, under its title
+OWN_MARGIN = 8  # mm around a diagram on a page of its own
+PAPERS = (("A4", 210, 297), ("A3", 297, 420), ("A2", 420, 594))
+MAX_PAGE = 5000  # mm: PDF pages stop at 200 inches
+
+
+@dataclass(frozen=True)
+class DiagramPage:
+    """Where the PDF puts the diagram: in the text's flow, or on a page of its own
+    (``size`` its CSS, ``width``/``height`` the printed picture in mm)."""
+
+    size: str | None = None
+    width: float = 0.0
+    height: float = 0.0
+
+    def css(self) -> str:
+        if self.size is None:
+            return ""
+        return (f"@page diagram {{ size: {self.size}; margin: {OWN_MARGIN}mm; }}\n"
+                "@media print {\n  .diagram.own { page: diagram; margin: 0; break-before: page; break-after: page; }\n"
+                f"  .diagram.own img {{ width: {self.width:.1f}mm; height: {self.height:.1f}mm; max-width: none; "
+                "max-height: none; margin: 0 auto; }\n}\n")
+
+
+def diagram_page(width: int, height: int) -> DiagramPage:
+    """The smallest page that shows a diagram of this size (CSS pixels) with its text at
+    MIN_SCALE or larger: the first page's flow, A4, A3, A2 (each in the picture's
+    orientation first), or past A2 a page of the picture's own size."""
+    w, h = width * MM_PER_PX, height * MM_PER_PX
+
+    def scale(room_w: float, room_h: float) -> float:
+        return min(1.0, room_w / w, room_h / h)
+
+    wide = width > 1600 and width > 1.15 * height  # as before: a wide picture leaves the text's flow
+    if not wide and scale(*IN_FLOW) >= MIN_SCALE:
+        return DiagramPage()
+    for name, short, long in PAPERS:
+        orientations = [("landscape", long, short), ("portrait", short, long)]
+        for orientation, paper_w, paper_h in orientations if w >= h else orientations[::-1]:
+            fit = scale(paper_w - 2 * OWN_MARGIN, paper_h - 2 * OWN_MARGIN)
+            if fit >= MIN_SCALE:
+                return DiagramPage(f"{name} {orientation}", w * fit, h * fit)
+    fit = min(MIN_SCALE, (MAX_PAGE - 2 * OWN_MARGIN) / max(w, h))
+    return DiagramPage(f"{w * fit + 2 * OWN_MARGIN:.0f}mm {h * fit + 2 * OWN_MARGIN:.0f}mm", w * fit, h * fit)
+
+
+def html_body(report: Report, spec_name: str) -> str:
+    """The report's body in HTML, sanitized; the diagram's src still DIAGRAM_FILE."""
+    return sanitize(markdown.markdown(render_markdown(report, spec_name), extensions=["tables", "sane_lists"],
                                       output_format="html"))
-    data_uri = "data:image/png;base64," + base64.b64encode(diagram_png).decode("ascii")
-    width, height = struct.unpack(">II", diagram_png[16:24])  # from the PNG's IHDR chunk
-    # Landscape only when the portrait column (178 mm) would shrink its 16 pt labels below
-    # about 6.5 pt: wider than 1600 pixels at 96 dpi, and wider than tall.
-    wide = width > 1600 and width > 1.15 * height
-    body = body.replace('<p><img alt="Diagram', f'<p class="diagram{" wide" if wide else ""}"><img alt="Diagram', 1)
-    body = body.replace(f'src="{DIAGRAM_FILE}"', f'src="{data_uri}"', 1)
-    return _ENV.get_template("report.html.j2").render(title=report.title, body=jinja2.utils.markupsafe.Markup(body))
+
+
+def render_html(report: Report, spec_name: str, diagram_png: bytes, size: tuple[int, int] | None = None,
+                diagram_src: str | None = None, body: str | None = None) -> str:
+    """One HTML file: styles inline, the diagram inline, no scripts, nothing to fetch.
+
+    ``size`` is the diagram's size in CSS pixels (the PNG's, unless drawn at another
+    dpi); ``diagram_src`` a file of the output folder to show instead of the inline PNG
+    (for the PDF, which WeasyPrint then reads from disk); ``body`` the report's
+    ``html_body``, when already made.
+    """
+    body = body if body is not None else html_body(report, spec_name)
+    width, height = size or struct.unpack(">II", diagram_png[16:24])  # from the PNG's IHDR chunk
+    page = diagram_page(width, height)
+    src = diagram_src or "data:image/png;base64," + base64.b64encode(diagram_png).decode("ascii")
+    body = body.replace('<p><img alt="Diagram', f'<p class="diagram{" own" if page.size else ""}"><img alt="Diagram', 1)
+    body = body.replace(f'src="{DIAGRAM_FILE}"', f'src="{src}"', 1)
+    return _ENV.get_template("report.html.j2").render(title=report.title, body=jinja2.utils.markupsafe.Markup(body),
+                                                      diagram_css=jinja2.utils.markupsafe.Markup(page.css()))
+
+
+def warm_templates() -> None:
+    """Compile the report's templates (Jinja caches them for the process)."""
+    for name in ("report.md.j2", "report.html.j2"):
+        _ENV.get_template(name)

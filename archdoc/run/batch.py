@@ -110,11 +110,15 @@ def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings,
 
 # --- local worker processes --------------------------------------------------------------
 def _load_renderers() -> None:
-    """The heavy imports (diagrams, WeasyPrint). Done in the parent before forking, a new
-    worker starts with them loaded, which makes replacing workers cheap."""
+    """The heavy imports (diagrams, WeasyPrint), and a first tiny PDF and the report's
+    templates compiled (WeasyPrint loads its fonts and stylesheets on its first document).
+    Done in the parent before forking, a new worker starts with them loaded, which makes
+    replacing workers cheap."""
     import archdoc.explain  # noqa: F401
     import archdoc.render.diagram  # noqa: F401
-    import archdoc.render.pdf  # noqa: F401
+    from archdoc.render.pdf import warm_up
+
+    warm_up()  # once per process: a forked worker inherits it
 
 
 def _die_with_parent() -> None:

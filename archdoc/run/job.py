@@ -9,9 +9,7 @@ time, and the summary the run's table and index show.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import json
 import os
 import re
@@ -45,6 +43,7 @@ from archdoc.files import (
     temporary_folder,
 )
 from archdoc.render.marks import NO_MARKS, Marks
+from archdoc.render.picture import Picture
 from archdoc.rules import Analysis, Rule, Severity, analyse
 from archdoc.rules.no_firewall import NoFirewall
 from archdoc.rules.no_https import NoHttps
@@ -59,6 +58,7 @@ DIRECTIONS = ("LR", "TB", "RL", "BT")
 FILES = {"png": "diagram.png", "svg": "diagram.svg", "md": "report.md", "html": "report.html",
          "pdf": "report.pdf", "json": "findings.json"}
 CACHE_FILE = ".archdoc.json"
+PAGE_PICTURE = ".diagram-page.jpg"  # the diagram as the PDF shows it, while the PDF is written
 
 RENDERED, UNCHANGED, INPUT_ERROR, TIMEOUT, FAILED = "rendered", "unchanged", "input error", "timeout", "failed"
 SKIPPED = "skipped"  # a folder scan passed it over: not a spec, or a symbolic link
@@ -75,10 +75,11 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     memory_mib: int = 2048  # the address space a worker (and the dot it runs) may use
     plain: bool = False  # draw the design without the findings' marks
+    expand: bool = False  # draw every server, never a group of alike ones as one box
 
     def key(self, spec: bytes) -> str:
         """What an output folder was made from: the spec, archdoc itself and the options."""
-        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain])
+        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain, self.expand])
         digest = hashlib.sha256()
         for part in (spec, code_fingerprint().encode(), options.encode()):
             digest.update(hashlib.sha256(part).digest())
@@ -176,17 +177,6 @@ def findings_document(path: str, analysis: Analysis) -> dict[str, object]:
             **analysis.to_dict()}
 
 
-def thumbnail(png: bytes, width: int = 360, height: int = 240) -> str:
-    """A small JPEG of the diagram, base64, for the run's index page."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as image:
-        image.thumbnail((width, height))
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "JPEG", quality=80, optimize=True)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 def diagram_marks(analysis: Analysis) -> Marks:
     """The findings the diagram shows: single points of failure, plain-text entries, gaps."""
     def on(rule: type[Rule]) -> frozenset[str]:
@@ -196,31 +186,37 @@ def diagram_marks(analysis: Analysis) -> Marks:
 
 
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
-                  timeout: float, plain: bool = False) -> bytes | None:
+                  timeout: float, plain: bool = False, expand: bool = False) -> Picture | None:
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
-    empty); return the diagram as the report shows it, when one was drawn."""
+    empty); return the diagram, when one was drawn."""
     from archdoc.explain import build_report
     from archdoc.render.diagram import render_diagram
-    from archdoc.render.report import render_html, render_markdown
+    from archdoc.render.report import html_body, render_html, render_markdown
 
     formats = set(formats)
     spec_name = Path(path).name
     picture = None
     if formats & {"png", "svg", "md", "html", "pdf"}:
         marks = NO_MARKS if plain else diagram_marks(analysis)
-        picture = render_diagram(analysis.topology, folder, direction, timeout, marks).page_png
+        drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand)
+        picture = Picture(drawn.png.read_bytes(), drawn.css_size)
     report = build_report(analysis)
     if "md" in formats:
         (folder / FILES["md"]).write_text(render_markdown(report, spec_name), encoding="utf-8")
     if formats & {"html", "pdf"}:
         assert picture is not None
-        html = render_html(report, spec_name, picture)
+        body = html_body(report, spec_name)
         if "html" in formats:
+            html = render_html(report, spec_name, picture.png, picture.size, body=body)
             (folder / FILES["html"]).write_text(html, encoding="utf-8")
         if "pdf" in formats:
             from archdoc.render.pdf import write_pdf
 
+            page_picture = folder / PAGE_PICTURE
+            page_picture.write_bytes(picture.jpeg())
+            html = render_html(report, spec_name, picture.png, picture.size, diagram_src=PAGE_PICTURE, body=body)
             write_pdf(html, folder, folder / FILES["pdf"])
+            page_picture.unlink()
     if "json" in formats:
         document = findings_document(path, analysis)
         (folder / FILES["json"]).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -266,8 +262,8 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     ordinary_permissions(staged)
     try:
         picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
-                                settings.plain)
-        small = thumbnail(picture) if picture else None
+                                settings.plain, settings.expand)
+        small = picture.thumbnail() if picture else None
         for fmt in ("png", "svg"):  # the diagram was drawn for the report; keep it only if asked for
             if fmt not in settings.formats:
                 (staged / FILES[fmt]).unlink(missing_ok=True)

@@ -1,0 +1,179 @@
+"""The diagram's layout: alike servers drawn as one group, tiers, odd designs that must still draw."""
+
+from __future__ import annotations
+
+import os
+import struct
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from archdoc.errors import RenderError
+from archdoc.render.diagram import diagram_source, render_diagram
+from archdoc.render.layout import GROUP_AT, Layout
+from archdoc.render.marks import Marks
+from archdoc.render.report import MIN_SCALE, MM_PER_PX, diagram_page
+from archdoc.specfile import loads
+from tests.conftest import run
+
+
+def web_farm(webs: int, unmonitored: tuple[int, ...] = ()) -> str:
+    """A load balancer in front of ``webs`` alike web servers, all writing to one database."""
+    lines = ["archdoc: 1", "title: Web farm", "components:", "  user: {kind: client}",
+             "  lbs: {kind: server, ip: 10.0.0.1}",
+             "  lb: {kind: load_balancer, software: haproxy, host: lbs}",
+             "  dbs: {kind: server}", "  db: {kind: database, software: mysql, host: dbs}"]
+    for i in range(1, webs + 1):
+        lines += [f"  web-{i:02d}: {{kind: server, ip: 10.0.1.{i}}}",
+                  f"  nginx-{i:02d}: {{kind: web_server, software: nginx, host: web-{i:02d}}}"]
+        if i not in unmonitored:
+            lines.append(f"  mon-{i:02d}: {{kind: monitoring, software: datadog, host: web-{i:02d}}}")
+    nginx = ", ".join(f"nginx-{i:02d}" for i in range(1, webs + 1))
+    lines += ["links:", "  - {from: user, to: lb, protocol: https}",
+              f"  - {{from: lb, to: [{nginx}], protocol: http, port: 80}}",
+              f"  - {{from: [{nginx}], to: db, protocol: mysql}}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_alike_servers_are_drawn_once_with_their_count() -> None:
+    topology = loads(web_farm(8, unmonitored=(3,)), "farm.yaml")
+    marks = Marks(unmonitored=frozenset({"web-03"}))
+    source = diagram_source(topology, marks=marks)
+    assert "web-01 ... web-08 (x8)" in source
+    assert "10.0.1.1 ... 10.0.1.8" in source
+    assert "web-03: no monitoring" in source  # the member's finding, in the group's label
+    assert "nginx-02" not in source and "cluster_srv_web-02" not in source
+    assert source.count('lb -> "nginx-01"') == 1 and source.count('"nginx-01" -> db') == 1  # one arrow for eight
+
+
+def test_expand_draws_every_server() -> None:
+    source = diagram_source(loads(web_farm(8), "farm.yaml"), expand=True)
+    assert "(x8)" not in source
+    assert all(f"cluster_srv_web-{i:02d}" in source for i in range(1, 9))
+
+
+def test_fewer_alike_servers_than_the_threshold_are_drawn_each() -> None:
+    source = diagram_source(loads(web_farm(GROUP_AT - 1), "farm.yaml"))
+    assert "(x" not in source and f"cluster_srv_web-{GROUP_AT - 1:02d}" in source
+
+
+def test_servers_linked_differently_are_not_grouped() -> None:
+    text = web_farm(6).replace("  - {from: user, to: lb, protocol: https}",
+                               "  - {from: user, to: lb, protocol: https}\n  - {from: nginx-06, to: lb, protocol: http}")
+    groups = Layout(loads(text, "farm.yaml")).groups
+    assert groups["web-01"].members == ("web-01", "web-02", "web-03", "web-04", "web-05")
+    assert "web-06" not in groups
+
+
+def test_many_gaps_in_a_group_are_counted_not_listed() -> None:
+    topology = loads(web_farm(10, unmonitored=(2, 4, 6, 8, 9)), "farm.yaml")
+    lines = Layout(topology, Marks(unmonitored=frozenset({"web-02", "web-04", "web-06", "web-08", "web-09"}))) \
+        .group_lines("web-01")
+    assert lines[-1] == "web-02, web-04, web-06 and 2 more: no monitoring"
+
+
+def test_a_cluster_of_servers_draws(tmp_path: Path, write_spec: Callable[..., Path]) -> None:
+    spec = write_spec("""
+        archdoc: 1
+        title: Cluster of servers
+        components:
+          user: {kind: client}
+          s1: {kind: server, ip: 10.0.0.1}
+          s2: {kind: server, ip: 10.0.0.2}
+          pair: {kind: cluster, members: [s1, s2], mode: active_active}
+        links:
+          - {from: user, to: pair, protocol: http, port: 80}
+    """)
+    files = render_diagram(loads(spec.read_text(), str(spec)), tmp_path)
+    assert files.png.stat().st_size > 1000 and "s2" in files.svg.read_text()
+
+
+def test_labels_and_titles_over_16_kb_draw_cut_short(tmp_path: Path) -> None:
+    long = "x" * 20_000
+    text = (f'archdoc: 1\ntitle: "{"T" * 17_000}"\ncomponents:\n  user: {{kind: client, label: "{long}"}}\n'
+            f'  web: {{kind: web_server, label: "{"a b " * 5000}"}}\n'
+            f'links:\n  - {{from: user, to: web, protocol: http, label: "{"L" * 17_000}"}}\n')
+    files = render_diagram(loads(text, "long.yaml"), tmp_path)
+    svg = files.svg.read_text()
+    assert "…" in svg and "x" * 20_000 not in svg
+
+
+def test_code_points_xml_forbids_become_replacement_characters(tmp_path: Path) -> None:
+    text = ('archdoc: 1\ntitle: "odd \\uFFFE title"\ncomponents:\n  user: {kind: client}\n'
+            '  web: {kind: web_server, label: "bad \\uFFFE\\uFFFF here"}\n'
+            'links:\n  - {from: user, to: web, protocol: http}\n')
+    files = render_diagram(loads(text, "odd.yaml"), tmp_path)
+    svg = files.svg.read_text()
+    ET.fromstring(svg)  # well-formed XML
+    assert "\ufffe" not in svg and "\uffff" not in svg and "bad \ufffd\ufffd here" in svg
+
+
+def fake_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "dot").write_text(f"#!/usr/bin/env bash\n{script}\n")
+    (folder / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+
+SMALL = "archdoc: 1\ntitle: t\ncomponents:\n  user: {kind: client}\n  web: {kind: web_server}\n" \
+        "links:\n  - {from: user, to: web, protocol: http}\n"
+
+
+@pytest.mark.parametrize(("script", "reason"), [
+    ("echo 'Error: something broke' >&2; exit 1", "dot failed: Error: something broke"),
+    ("exit 3", "dot failed: exit status 3"),
+    ("kill -SEGV $$", "dot failed: killed by SIGSEGV"),
+])
+def test_a_failing_dot_always_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str,
+                                       reason: str) -> None:
+    fake_dot(tmp_path, monkeypatch, script)
+    with pytest.raises(RenderError) as raised:
+        render_diagram(loads(SMALL, "small.yaml"), tmp_path)
+    assert str(raised.value) == reason
+
+
+def test_dot_has_its_own_cpu_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dot left behind by a killed run stops by itself: its CPU time is limited to about the --timeout."""
+    limit = tmp_path / "limit"
+    fake_dot(tmp_path, monkeypatch, f"ulimit -t > {limit}; exit 1")
+    with pytest.raises(RenderError):
+        render_diagram(loads(SMALL, "small.yaml"), tmp_path, timeout=7)
+    assert 7 <= int(limit.read_text()) <= 9
+
+
+@pytest.mark.parametrize(("size", "page"), [
+    ((1310, 983), None),  # the first example: on the first page, under its title
+    ((1742, 1415), "A4 landscape"),
+    ((2827, 1582), "A3 landscape"),
+    ((1714, 2311), "A3 portrait"),
+    ((2539, 2327), "A2 landscape"),
+    ((3000, 30_000), "413mm 3985mm"),  # past A2: a page of its own size, the text at half size
+])
+def test_the_diagram_gets_a_page_where_its_text_stays_legible(size: tuple[int, int], page: str | None) -> None:
+    chosen = diagram_page(*size)
+    assert chosen.size == page
+    if page is not None:
+        assert chosen.width / (size[0] * MM_PER_PX) >= MIN_SCALE  # 13 pt text at 6.5 pt or more
+        assert chosen.height / (size[1] * MM_PER_PX) >= MIN_SCALE
+
+
+def test_a_large_design_is_drawn_grouped_on_a_page_of_its_own(tmp_path: Path) -> None:
+    spec = tmp_path / "farm.yaml"
+    spec.write_text(web_farm(30, unmonitored=(7,)))
+    result = run("render", str(spec), "-o", str(tmp_path / "out"), "--formats", "pdf,png,svg")
+    assert result.exit_code in (0, 1), result.output
+    folder = tmp_path / "out" / "farm"
+    svg = (folder / "diagram.svg").read_text().replace("&#45;", "-")
+    assert "web-01 ... web-30 (x30)" in svg and "web-07: no monitoring" in svg
+    width, height = struct.unpack(">II", (folder / "diagram.png").read_bytes()[16:24])
+    assert width < 3000 and height < 3000  # thirty servers drawn as one group, not a column
+    page = diagram_page(width, height)
+    assert page.size is not None
+    reader = PdfReader(folder / "report.pdf")
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
+    assert len(sizes) == 2  # A4 portrait, and the diagram's own page
+    assert not [p for p in folder.iterdir() if p.name.startswith(".diagram")]  # the PDF's picture is gone
