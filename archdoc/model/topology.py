@@ -293,15 +293,19 @@ class Topology:
                 watched.update(agent.for_)
         return frozenset(watched)
 
+    @cached_property
+    def _certificates(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The servers certificates are installed on, and the components or clusters they are held for."""
+        certificates = [c for c in self.components.values() if isinstance(c, Certificate)]
+        return (frozenset(c.host for c in certificates if c.host is not None),
+                frozenset(c.for_ for c in certificates if c.for_ is not None))
+
     def has_certificate(self, component_id: str) -> bool:
         """A certificate is on its server, or held `for` it or for a cluster it is in."""
         server = component_id if self.kind(component_id) == Kind.SERVER else self.host_of(component_id)
+        installed_on, held_for = self._certificates
         holders = {component_id, *self.clusters_of.get(component_id, ())}
-        return any(
-            (server is not None and cert.host == server) or cert.for_ in holders
-            for cert in self.components.values()
-            if isinstance(cert, Certificate)
-        )
+        return (server is not None and server in installed_on) or bool(holders & held_for)
 
     # --- databases ------------------------------------------------------------------
     def is_replica(self, component_id: str) -> bool:
