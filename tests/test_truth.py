@@ -274,3 +274,15 @@ def test_an_active_active_pair_of_balancers_behind_one_vip() -> None:
     out = render_markdown(build_report(analysis), "aa.yaml").replace("\\", "")
     assert "only the member holding 8.8.8.8 takes traffic and the others stand by" in out
     assert "which all take traffic" not in out
+
+
+def test_render_for_a_task_says_what_was_added_since_the_task_before(tmp_path: Path) -> None:
+    spec = SPECS / "2-secured_and_monitored_web_infrastructure.yaml"
+    assert run("render", str(spec), "--task", "alx-2", "-o", str(tmp_path / "t"), "--formats", "md").exit_code == 0
+    assert run("render", str(spec), "-o", str(tmp_path / "plain"), "--formats", "md").exit_code == 0
+    with_task = as_shown((tmp_path / "t" / spec.stem / "report.md").read_text())
+    without = as_shown((tmp_path / "plain" / spec.stem / "report.md").read_text())
+    assert "Each part added since task 1's reference design (archdoc new --task alx-1), and what it adds:" in with_task
+    assert "fw-lb, fw-1 and fw-2 (firewalls): security" in with_task
+    assert "haproxy (the load balancer)" not in with_task  # task 1 had it already
+    assert "The simplest working design is one server" in without and "haproxy (the load balancer)" in without

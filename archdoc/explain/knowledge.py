@@ -118,7 +118,9 @@ TWO_MEMBER_QUORUM = (
     "With two members, a failure leaves the survivor without a majority: to avoid a split brain, Group "
     "Replication and Galera stop it from taking writes until an operator forces it on. A third voter (a third "
     "member, or Galera's arbitrator garbd on another machine) lets the cluster keep its majority when one "
-    "member fails."
+    "member fails. This report's failure table and availability figures count the survivor as taking writes, "
+    "as it does with that third voter; without one, either member's failure stops the writes until an "
+    "operator steps in."
 )
 
 ONE_VIP_ONE_HOLDER = (

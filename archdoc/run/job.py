@@ -76,10 +76,11 @@ class Settings:
     memory_mib: int = 2048  # the address space a worker (and the dot it runs) may use
     plain: bool = False  # draw the design without the findings' marks
     expand: bool = False  # draw every server, never a group of alike ones as one box
+    task: str | None = None  # a course task (alx-N): the report says what was added since the task before
 
     def key(self, spec: bytes) -> str:
         """What an output folder was made from: the spec, archdoc itself and the options."""
-        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain, self.expand])
+        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain, self.expand, self.task])
         digest = hashlib.sha256()
         for part in (spec, code_fingerprint().encode(), options.encode()):
             digest.update(hashlib.sha256(part).digest())
@@ -185,8 +186,16 @@ def diagram_marks(analysis: Analysis) -> Marks:
     return Marks(on(Spof), on(NoHttps), on(NoFirewall), on(NoMonitoring))
 
 
+def previous_task_design(task: str) -> tuple[str, Analysis] | None:
+    """The course's reference design of the task before ``task`` (what archdoc new writes)."""
+    from archdoc.course.handin import previous_design
+    from archdoc.course.tasks import TASKS
+
+    return previous_design(TASKS[task], {})
+
+
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
-                  timeout: float, plain: bool = False, expand: bool = False) -> Picture | None:
+                  timeout: float, plain: bool = False, expand: bool = False, task: str | None = None) -> Picture | None:
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
     empty); return the diagram, when one was drawn."""
     from archdoc.explain import build_report
@@ -200,7 +209,7 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
         marks = NO_MARKS if plain else diagram_marks(analysis)
         drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand)
         picture = Picture(drawn.png.read_bytes(), drawn.css_size)
-    report = build_report(analysis)
+    report = build_report(analysis, since=previous_task_design(task) if task else None)
     if "md" in formats:
         (folder / FILES["md"]).write_text(render_markdown(report, spec_name), encoding="utf-8")
     if formats & {"html", "pdf"}:
@@ -262,7 +271,7 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     ordinary_permissions(staged)
     try:
         picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
-                                settings.plain, settings.expand)
+                                settings.plain, settings.expand, settings.task)
         small = picture.thumbnail() if picture else None
         for fmt in ("png", "svg"):  # the diagram was drawn for the report; keep it only if asked for
             if fmt not in settings.formats:

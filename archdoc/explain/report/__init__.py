@@ -23,8 +23,9 @@ from archdoc.explain.walk import request_walk
 from archdoc.rules import Analysis
 
 
-def build_report(analysis: Analysis) -> Report:
-    """The report of one analysed design."""
+def build_report(analysis: Analysis, since: tuple[str, Analysis] | None = None) -> Report:
+    """The report of one analysed design; ``since`` (what to call it, its analysis) is the
+    design it grew from, when the report should say what was added since."""
     topology = analysis.topology
     sections: list[Section] = []
     walk = request_walk(topology)
@@ -34,7 +35,7 @@ def build_report(analysis: Analysis) -> Report:
         if section:
             sections.append(section)
     sections.append(Section("The components", subsections=tuple(component_sections(topology))))
-    purposes = purpose_section(analysis)
+    purposes = purpose_section(analysis, since)
     if purposes:
         sections.append(purposes)
     for section in (load_balancing(topology), database_section(topology), security_section(topology),

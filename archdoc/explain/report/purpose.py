@@ -162,8 +162,11 @@ def part_purposes(analysis: Analysis, since: Analysis | None = None) -> list[str
     return [text for topic, text in tagged if topic == "" or now[topic] > before[topic]]
 
 
-def purpose_section(analysis: Analysis) -> Section | None:
-    lines = part_purposes(analysis)
+def purpose_section(analysis: Analysis, since: tuple[str, Analysis] | None = None) -> Section | None:
+    """Why each part is there: beyond the simplest working design, or, given ``since`` (what
+    to call the previous design, its analysis), only what was added since it."""
+    lines = part_purposes(analysis, since[1] if since else None)
     if not lines:
         return None
-    return Section("Why each part is there", paragraphs=(SIMPLEST,), bullets=tuple(lines))
+    opening = SIMPLEST if since is None else f"Each part added since {since[0]}, and what it adds:"
+    return Section("Why each part is there", paragraphs=(opening,), bullets=tuple(lines))
