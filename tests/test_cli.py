@@ -104,3 +104,18 @@ def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"{tmp_path / 'bad.yaml'}:1:1: byte 0xff is not UTF-8")
+
+
+def test_colour_only_for_a_terminal_that_wants_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from archdoc.check.text import colourize
+    from archdoc.cli import wants_colour
+
+    line = "specs/x.yaml:12:3: high: spof server-1: If server-1 fails"
+    assert colourize(line) == "specs/x.yaml:12:3: \x1b[1;31mhigh\x1b[0m: spof server-1: If server-1 fails"
+    assert colourize("a line that is no finding: high: x") == "a line that is no finding: high: x"
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert wants_colour(no_color=False) and not wants_colour(no_color=True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_colour(no_color=False)
+    assert "\x1b" not in run("check", str(SPECS / "0-simple_web_stack.yaml")).stdout  # not a terminal here
