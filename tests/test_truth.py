@@ -286,3 +286,10 @@ def test_render_for_a_task_says_what_was_added_since_the_task_before(tmp_path: P
     assert "fw-lb, fw-1 and fw-2 (firewalls): security" in with_task
     assert "haproxy (the load balancer)" not in with_task  # task 1 had it already
     assert "The simplest working design is one server" in without and "haproxy (the load balancer)" in without
+
+
+def test_the_diagram_names_components_whose_label_is_shared_by_label_and_id(tmp_path: Path) -> None:
+    assert run("render", str(DESIGNS / "duplicate-labels.yaml"), "-o", str(tmp_path), "--formats", "svg").exit_code == 0
+    svg = (tmp_path / "duplicate-labels" / "diagram.svg").read_text()
+    assert "Slave DB (slave&#45;1)" in svg and "Slave DB (slave&#45;2)" in svg
+    assert "Master DB</text>" in svg  # a label no other component shows stays as it is

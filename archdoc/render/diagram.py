@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archdoc.errors import RenderError, RenderTimeout
+from archdoc.explain.naming import name as name_of
 from archdoc.model import Topology
 from archdoc.model.components import Certificate, Database, Monitoring, Server
 from archdoc.model.components import Cluster as ClusterSpec
@@ -111,7 +112,7 @@ class _Drawing:
     # --- nodes -------------------------------------------------------------------
     def node_label(self, component_id: str) -> str:
         component = self.topology.components[component_id]
-        name = dot_text(component.label or component_id)
+        name = dot_text(name_of(self.topology, component_id))
         kind = component.kind.singular
         if isinstance(component, Database):
             kind = f"{component.role} {kind}"
@@ -143,7 +144,7 @@ class _Drawing:
             return "\n".join(dot_text(line, 40) for line in self.layout.group_lines(server_id))
         details = [server.ip or "", "public" if server.public else ""]
         extra = " · ".join(d for d in details if d)
-        title = dot_text(server.label or server_id, 40)
+        title = dot_text(name_of(self.topology, server_id), 40)
         lines = [title] + ([dot_text(extra, 40)] if extra else [])
         gaps = [gap for gap, found in (("no firewall", self.marks.unprotected), ("no monitoring", self.marks.unmonitored))
                 if server_id in found]
@@ -201,7 +202,7 @@ class _Drawing:
         assert isinstance(cluster, ClusterSpec)
         mode = cluster.mode.replace("_", "-")
         details = f"{mode} cluster · VIP {cluster.vip}" if cluster.vip else f"{mode} cluster"
-        return f"{dot_text(cluster.label or cluster_id, 40)}\n{dot_text(details, 40)}"
+        return f"{dot_text(name_of(self.topology, cluster_id), 40)}\n{dot_text(details, 40)}"
 
     # --- the whole picture ---------------------------------------------------------
     def draw(self) -> None:
