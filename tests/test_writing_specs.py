@@ -181,6 +181,10 @@ def test_accepted_findings_stay_in_the_report_and_leave_the_count(tmp_path: Path
     assert "spoff on web matches no finding (there is no rule 'spoff'; did you mean 'spof'?)" in result.stderr
     assert ": high: spof srv:" in result.stdout  # past its day, it counts
     document = json.loads(run("check", str(spec), "--format", "json").stdout)["specs"][0]
+    assert [w["line"] for w in document["warnings"]] == [12, 13]
+    sarif_run = json.loads(run("check", str(spec), "--format", "sarif").stdout)["runs"][0]
+    assert [n["level"] for n in sarif_run["invocations"][0]["toolExecutionNotifications"]] == ["warning", "warning"]
+    assert sarif_run["invocations"][0]["executionSuccessful"] is True
     assert [(a["rule"], a["component"], a["reason"]) for a in document["accepted"]] == [
         ("no-monitoring", "srv", "monitored by the hosting company")]
     sarif = json.loads(run("check", str(spec), "--format", "sarif").stdout)["runs"][0]["results"]

@@ -17,6 +17,7 @@ def outcome_to_dict(outcome: SpecOutcome) -> dict[str, object]:
         "errors": [p.to_dict() for p in outcome.problems],
         **(analysis.to_dict() if analysis else {"title": None, "counts": {}, "findings": [], "scenarios": [], "availability": []}),
         "internal_errors": [str(c) for c in analysis.crashes] if analysis else [],
+        "warnings": [w.to_dict() for w in analysis.warnings] if analysis else [],
         "timeout": outcome.timeout,
     }
 

@@ -95,6 +95,7 @@ def format_run(outcomes: Sequence[SpecOutcome]) -> str:
         if outcome.analysis is None:
             continue
         topology = outcome.analysis.topology
+        notifications += [{**_notification(w), "level": "warning"} for w in outcome.analysis.warnings]
         for crash in outcome.analysis.crashes:
             notifications.append({"level": "error", "message": {"text": f"{outcome.path}: {crash}"}})
         justifications = {(a.finding.rule, a.finding.component): a.entry.reason for a in outcome.analysis.accepted}
@@ -117,7 +118,7 @@ def format_run(outcomes: Sequence[SpecOutcome]) -> str:
     run = {
         "tool": {"driver": {"name": "archdoc", "version": __version__, "rules": _rules()}},
         "invocations": [{
-            "executionSuccessful": not notifications,
+            "executionSuccessful": not any(n["level"] == "error" for n in notifications),
             "toolExecutionNotifications": notifications,
         }],
         "results": results,
