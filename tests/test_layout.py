@@ -177,3 +177,13 @@ def test_a_large_design_is_drawn_grouped_on_a_page_of_its_own(tmp_path: Path) ->
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages}
     assert len(sizes) == 2  # A4 portrait, and the diagram's own page
     assert not [p for p in folder.iterdir() if p.name.startswith(".diagram")]  # the PDF's picture is gone
+
+
+def test_a_certificate_held_for_a_component_on_a_server_is_drawn(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(
+        "archdoc: 1\ntitle: t\ncomponents:\n  user: {kind: client}\n  srv: {kind: server}\n"
+        "  nginx: {kind: web_server, host: srv}\n  cert: {kind: certificate, domain: www.example.com, for: nginx}\n"
+        "links:\n  - {from: user, to: nginx, protocol: https}\n")
+    assert run("render", str(tmp_path / "c.yaml"), "-o", str(tmp_path / "out"), "--formats", "svg").exit_code == 0
+    svg = (tmp_path / "out" / "c" / "diagram.svg").read_text()
+    assert "TLS cert for" in svg and "www.example.com" in svg

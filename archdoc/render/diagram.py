@@ -178,7 +178,8 @@ class _Drawing:
                 self.add_node(server_id)
             for component_id in hosted:
                 self.add_node(component_id)
-            certificates = self.certificates_for(server_id)
+            # its own certificates, and those held for what it runs (drawn beside their holder)
+            certificates = self.certificates_for(server_id) + [c for h in hosted for c in self.certificates_for(h)]
             for cert in certificates:
                 self.add_node(cert)
             self.stack_accessories(box, hosted + certificates)
@@ -231,7 +232,8 @@ class _Drawing:
             if server not in placed_servers:
                 self.draw_server(server)
                 placed.update(topology.hosted_on[server])
-        placed.update(c for s in topology.of_kind(Kind.SERVER) for c in self.certificates_for(s))
+        placed.update(c for s in topology.of_kind(Kind.SERVER)
+                      for holder in (s, *topology.hosted_on[s]) for c in self.certificates_for(holder))
         for component_id, component in topology.components.items():
             if component_id in placed or component.kind in (Kind.SERVER, Kind.CLUSTER):
                 continue
