@@ -8,12 +8,8 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from archdoc.check import check_paths
 from archdoc.course.tasks import Task
-from archdoc.errors import SpecError, TimeLimitExceeded
-from archdoc.limits import time_limit
-from archdoc.rules import analyse
-from archdoc.specfile import find_specs, load_spec
-from archdoc.specfile.reading import display_name
 
 
 @dataclass(frozen=True)
@@ -32,21 +28,17 @@ class Graded:
 
 
 def grade_paths(paths: Iterable[str], task: Task, max_bytes: int, timeout: float) -> list[Graded]:
-    """Every spec the paths name (files, folders), graded; a bad spec is a row of its own."""
-    found = find_specs(paths, max_bytes)
-    graded = [Graded(p.file, error=str(p)) for p in found.problems]
-    for path in found.files:
-        name = display_name(path)
-        try:
-            with time_limit(timeout, "grading it"):
-                analysis = analyse(load_spec(path, max_bytes))
-        except SpecError as error:
-            graded.append(Graded(name, error="; ".join(str(p) for p in error.problems)))
+    """Every spec the paths name (files, folders), checked as ``archdoc check`` does, then
+    graded; a bad spec is a row of its own."""
+    graded = []
+    for outcome in check_paths(paths, max_bytes, timeout):
+        if outcome.skipped:
             continue
-        except TimeLimitExceeded as error:
-            graded.append(Graded(name, error=f"timeout: {error}"))
-            continue
-        graded.append(Graded(name, tuple(task.problems(analysis)), analysis.counts()))
+        if outcome.analysis is None:
+            error = f"timeout: {outcome.timeout}" if outcome.timeout else "; ".join(map(str, outcome.problems))
+            graded.append(Graded(outcome.path, error=error))
+        else:
+            graded.append(Graded(outcome.path, tuple(task.problems(outcome.analysis)), outcome.analysis.counts()))
     return graded
 
 
