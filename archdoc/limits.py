@@ -25,6 +25,9 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: FrameType | None) -> None:
+        # An exception raised where Python cannot pass it on (a garbage-collector callback, a
+        # __del__) is dropped: ring again soon, until one lands in the work itself.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise TimeLimitExceeded(f"{what} took longer than {seconds:g} s and was stopped (--timeout raises the limit)")
 
     previous = signal.signal(signal.SIGALRM, expire)
