@@ -5,6 +5,8 @@ fixes. A fix is claimed only where the analysis no longer finds that issue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from archdoc.explain.design import backup_only, multi_primary_clusters
 from archdoc.explain.naming import name, names
 from archdoc.explain.report.document import Section
@@ -56,6 +58,19 @@ def _counts(topology: Topology) -> dict[str, int]:
         Kind.CERTIFICATE: len(topology.of_kind(Kind.CERTIFICATE)),
         Kind.MONITORING: len(topology.of_kind(Kind.MONITORING)),
     }
+
+
+# The parts that make a design safer or observable: what each is called, what it adds, the finding it answers.
+SAFEGUARDS: tuple[tuple[Kind, Callable[[int], str], str, type[Rule]], ...] = (
+    (Kind.FIREWALL, lambda n: noun(n, "a firewall", "firewalls"),
+     "security: only the traffic the design needs gets through (the Security section lists it).", NoFirewall),
+    (Kind.CERTIFICATE, lambda n: f"the TLS {noun(n, 'certificate')}",
+     "security: HTTPS, so the users' traffic cannot be read or changed on the way and the browser knows it talks "
+     "to the real site.", NoHttps),
+    (Kind.MONITORING, lambda n: f"monitoring {noun(n, 'agent')}",
+     "observability: metrics and logs shipped to a service that graphs them and alerts, so a failure or a slowdown "
+     "is known before the users report it.", NoMonitoring),
+)
 
 
 def part_purposes(analysis: Analysis, since: Analysis | None = None) -> list[str]:
@@ -133,24 +148,10 @@ def part_purposes(analysis: Analysis, since: Analysis | None = None) -> list[str
         add("tiers", f"{names(topology, data_servers)} (the database on servers of its own): the database no "
                      f"longer competes with the web and application servers for CPU, memory and disk, and is "
                      f"sized and maintained on its own." + _fixes(analysis, [ColocatedTiers], since))
-    firewalls = topology.of_kind(Kind.FIREWALL)
-    if firewalls:
-        gone = [NoFirewall]
-        add(Kind.FIREWALL, f"{names(topology, firewalls)} ({noun(len(firewalls), 'a firewall', 'firewalls')}): security: "
-                     f"only the traffic the design needs gets through (the Security section lists it)."
-                     + _fixes(analysis, gone, since))
-    certificates = topology.of_kind(Kind.CERTIFICATE)
-    if certificates:
-        gone = [NoHttps]
-        add(Kind.CERTIFICATE, f"{names(topology, certificates)} (the TLS {noun(len(certificates), 'certificate')}): "
-                     f"security: HTTPS, so the users' traffic cannot be read or changed on the way and the "
-                     f"browser knows it talks to the real site." + _fixes(analysis, gone, since))
-    agents = topology.of_kind(Kind.MONITORING)
-    if agents:
-        gone = [NoMonitoring]
-        add(Kind.MONITORING, f"{names(topology, agents)} (monitoring {noun(len(agents), 'agent')}): observability: "
-                     f"metrics and logs shipped to a service that graphs them and alerts, so a failure or a "
-                     f"slowdown is known before the users report it." + _fixes(analysis, gone, since))
+    for kind, called, adds, rule in SAFEGUARDS:
+        ids = topology.of_kind(kind)
+        if ids:
+            add(kind, f"{names(topology, ids)} ({called(len(ids))}): {adds}" + _fixes(analysis, [rule], since))
     servers = topology.of_kind(Kind.SERVER)
     if len(servers) > 1 and analysis.found(Spof):
         left = analysis.found(Spof)
