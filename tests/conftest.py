@@ -13,6 +13,8 @@ from click.testing import CliRunner, Result
 
 from archdoc.cli import cli
 
+pytest_plugins = ["tests.browser"]  # the browser and page fixtures of the page tests
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 SHARED_EXAMPLES = ROOT.parent / "shared" / "spec" / "examples"
