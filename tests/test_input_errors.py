@@ -128,3 +128,51 @@ def test_hidden_folders_are_not_searched(tmp_path: Path) -> None:
     (tmp_path / "design.yaml").write_text(good.read_text())
     result = run("check", str(tmp_path))
     assert result.exit_code == 0, result.stderr
+
+
+def _parse_carefully(text: str) -> tuple[object, dict[object, object], dict[object, object], list[str]]:
+    """The reader with its quick path switched off: every event taken the careful way."""
+    import yaml
+
+    from archdoc.specfile.yaml_source import _Builder
+
+    builder = _Builder("x.yaml")
+    events = [e for e in yaml.parse(text, Loader=yaml.CSafeLoader)
+              if type(e) not in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent,
+                                 yaml.DocumentEndEvent)]
+    for event in events:
+        builder.event(event)
+    return builder.root, builder.source.values, builder.source.keys, [str(p) for p in builder.problems]
+
+
+ODD_YAML = [
+    "a: 1\nb: [x, 'y', \"z\", ~, null, true, 0x1F, 0o17, 1.5e3, .inf, -.INF, .nan, yes, on, '1']\n",
+    "a:\n  b:\n    - {c: d, e: [1, 2, {f: g}]}\n    - - nested\n      - list\n",
+    "a: 1\na: 2\nb: {c: 1, c: 2}\n",  # duplicate keys, at the top and inside
+    "a: &x 3\nb: *x\nc: [*x, 4]\n*x : 5\n",  # aliases as values, items and keys
+    "a: !!str 5\nb: !custom {c: 1}\nc: [!!int '7']\n",  # tags
+    "? [complex, key]\n: value\nd: {? {e: f} : g}\nh: 1\n",  # complex keys, then ordinary ones
+    "a: " + "9" * 5000 + "\nb: [" + "8" * 5000 + "]\n",  # numbers Python refuses to read
+    "components:\n  web-01: {kind: web_server, label: \"web (nginx)\", port: 80}\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD_YAML + [p.read_text(encoding="utf-8") for p in sorted(
+    (Path(__file__).parent.parent / "specs").glob("*.yaml"))])
+def test_the_quick_path_reads_exactly_what_the_careful_one_does(text: str) -> None:
+    """Most events take a quick path (an untagged scalar, the end of a collection); it must
+    build the same values, positions and problems as taking every event the careful way."""
+    from archdoc.errors import SpecError
+    from archdoc.specfile.yaml_source import parse_yaml
+
+    root, values, keys, problems = _parse_carefully(text)
+    try:
+        quick_root, source = parse_yaml(text, "x.yaml")
+    except SpecError as error:
+        assert [str(p) for p in error.problems] == problems
+        return
+    assert not problems
+    source.values.pop(())  # parse_yaml adds the document's own position
+    values.pop((), None)
+    assert repr(quick_root) == repr(root)  # repr: nan is not equal to itself
+    assert (source.values, source.keys) == (values, keys)

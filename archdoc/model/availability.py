@@ -25,15 +25,15 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, Node, capability_goals, split_data
+from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, capability_goals, split_data
 from archdoc.model.kinds import DEFAULT_AVAILABILITY, Kind
 from archdoc.model.topology import Topology
 
 HOURS_PER_YEAR = 8766  # 365.25 days
 
-# Exact factoring may take this many node visits (searches times the graph's size):
-# about a twentieth of a second per capability before archdoc settles for bounds.
-SEARCH_BUDGET = 200_000
+# Exact factoring may take this many steps (searches times the graph's nodes and links):
+# about a thirtieth of a second per capability before archdoc settles for bounds.
+SEARCH_BUDGET = 250_000
 PRUNE_BELOW = 1e-10  # a branch of the factoring this unlikely is bounded, not followed
 BOUND_PATHS = 8  # ways with no unit in common used for the lower bound
 EXACT = "exact (factoring)"
@@ -106,7 +106,7 @@ def availability(topology: Topology, capability: Capability,
     single_points = tuple(sorted(((unit, p[unit]) for unit in stops.units), key=lambda pair: (pair[1], pair[0])))
     series = math.prod(p[unit] for unit in stops.units)
     redundant = [unit for unit in p if unit not in stops.units and p[unit] < 1]
-    ways = _Ways(failures.graphs[capability])
+    ways = failures.graphs[capability]
     factoring = _Factoring(ways, p)
     try:
         found = factoring.works_given(redundant, frozenset())
@@ -126,24 +126,6 @@ class _OverBudget(Exception):
     pass
 
 
-class _Ways(FlowGraph):
-    """A capability's graph with each node's unit looked up once for all its searches
-    (a search is then linear in the graph with a small constant: a design of 50,000
-    components takes a few dozen)."""
-
-    def __init__(self, graph: FlowGraph) -> None:  # the graph as built, not built again
-        self.graph = graph
-        self.topology, self.successors, self.component = graph.topology, graph.successors, graph.component
-        nodes = set(graph.successors).union(*graph.successors.values())
-        self.unit = {node: graph.unit_of(node) for node in nodes}
-
-    def unit_of(self, node: Node) -> str | None:
-        return self.unit[node]
-
-    def units(self, path: list[Node]) -> list[str]:
-        return [u for u in map(self.unit.__getitem__, path) if u is not None]
-
-
 class _Factoring:
     """The availability of the ways to a capability, single points of failure up.
 
@@ -151,10 +133,10 @@ class _Factoring:
     added to ``pruned``, the most the value can lack (it is exact when nothing was).
     """
 
-    def __init__(self, ways: _Ways, p: Mapping[str, float]) -> None:
+    def __init__(self, ways: FlowGraph, p: Mapping[str, float]) -> None:
         self.ways = ways
         self.p = p
-        self.searches_left = max(1, SEARCH_BUDGET // max(1, len(ways.successors)))
+        self.searches_left = max(1, SEARCH_BUDGET // ways.size)
         self.pruned = 0.0
 
     def way(self, without: frozenset[str]) -> list[str] | None:
@@ -185,7 +167,7 @@ class _Factoring:
         return self.works_given(rest, down, weight * p) + self.works_given(rest, down | {unit}, weight * (1 - p))
 
 
-def _bounds(ways: _Ways, p: Mapping[str, float], series: frozenset[str]) -> tuple[float, float, int]:
+def _bounds(ways: FlowGraph, p: Mapping[str, float], series: frozenset[str]) -> tuple[float, float, int]:
     """Bounds on the availability of the ways, single points of failure up, and how many
     ways the lower one used.
 
@@ -206,7 +188,7 @@ def _bounds(ways: _Ways, p: Mapping[str, float], series: frozenset[str]) -> tupl
         taken |= units
         if not units:
             break
-    first = {ways.unit[n] for c in ways.graph.topology.clients for n in ways.successors.get(c, ())}
+    first = {ways.unit[n] for c in ways.topology.clients for n in ways.successors.get(c, ())}
     last = {ways.unit[n] for n, after in ways.successors.items() if SINK in after}
     cuts = [{u for u in cut if u is not None} for cut in (first, last) if None not in cut]
     all_down = [math.prod(1 - p.get(u, 1.0) for u in cut) for cut in cuts if not cut & series]

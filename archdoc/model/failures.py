@@ -150,30 +150,69 @@ class FlowGraph:
             return node
         return self.component.get(node)
 
+    @cached_property
+    def unit(self) -> dict[Node, str | None]:
+        """Each node's failure unit (None for the source, the sink and clients), looked up
+        once for all the searches."""
+        nodes = set(self.successors).union(*self.successors.values())
+        clients = set(self.topology.clients)
+        unit: dict[Node, str | None] = {}
+        for node in nodes:
+            component = self.component_of(node)
+            unit[node] = None if component is None or component in clients else self.topology.failure_unit(component)
+        return unit
+
+    @cached_property
+    def nodes_of_unit(self) -> dict[str, list[Node]]:
+        nodes: dict[str, list[Node]] = {}
+        for node, unit in self.unit.items():
+            if unit is not None:
+                nodes.setdefault(unit, []).append(node)
+        return nodes
+
     def unit_of(self, node: Node) -> str | None:
-        component = self.component_of(node)
-        if component is None or component in self.topology.clients:
-            return None
-        return self.topology.failure_unit(component)
+        return self.unit.get(node)
+
+    @cached_property
+    def size(self) -> int:
+        """Nodes and links: what one search may have to look at."""
+        return len(self.successors) + sum(map(len, self.successors.values()))
+
+    def units(self, path: list[Node]) -> list[str]:
+        """The failure units along a path, in its order."""
+        return [u for u in map(self.unit.__getitem__, path) if u is not None]
 
     def reaches_sink(self, without_units: Collection[str] = ()) -> list[Node] | None:
-        """A shortest source-to-sink path avoiding these units' components, or None."""
-        parent: dict[Node, Node | None] = {SOURCE: None}
+        """A shortest source-to-sink path avoiding these units' components, or None.
+
+        The avoided units' nodes are marked seen before the search starts, so that each
+        step of it costs two lookups: searches are linear in the graph with a small constant."""
+        nodes_of_unit = self.nodes_of_unit
+        seen: set[Node] = {SOURCE}
+        for unit in without_units:
+            seen.update(nodes_of_unit.get(unit, ()))
+        parent: dict[Node, Node] = {}
+        successors = self.successors
         queue: deque[Node] = deque([SOURCE])
         while queue:
             node = queue.popleft()
-            if node == SINK:
-                path: list[Node] = []
-                step: Node | None = node
-                while step is not None:
-                    path.append(step)
-                    step = parent[step]
-                return path[::-1]
-            for successor in self.successors.get(node, ()):
-                if successor not in parent and (not without_units or self.unit_of(successor) not in without_units):
+            for successor in successors.get(node, ()):
+                if successor not in seen:
+                    seen.add(successor)
                     parent[successor] = node
+                    if successor == SINK:
+                        return _path_to(successor, parent)
                     queue.append(successor)
         return None
+
+
+def _path_to(node: Node, parent: Mapping[Node, Node]) -> list[Node]:
+    """The path from the search's start to ``node``, from the parent of each step."""
+    path = [node]
+    while node in parent:
+        node = parent[node]
+        path.append(node)
+    return path[::-1]
 
 
 def immediate_dominators(successors: Mapping[Node, Iterable[Node]], root: Node) -> dict[Node, Node]:

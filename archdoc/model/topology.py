@@ -107,7 +107,16 @@ class Topology:
         return self._label_counts[self.label(component_id).casefold()] == 1
 
     def of_kind(self, *kinds: Kind) -> tuple[str, ...]:
-        return tuple(i for i, c in self.components.items() if c.kind in kinds)
+        """The components of these kinds, in spec order (each question answered once: rules
+        and drawings ask the same ones many times)."""
+        found = self._of_kind.get(kinds)
+        if found is None:
+            found = self._of_kind[kinds] = tuple(i for i, c in self.components.items() if c.kind in kinds)
+        return found
+
+    @cached_property
+    def _of_kind(self) -> dict[tuple[Kind, ...], tuple[str, ...]]:
+        return {}
 
     def host_of(self, component_id: str) -> str | None:
         return getattr(self.components[component_id], "host", None)

@@ -38,8 +38,15 @@ _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
+# Every null, boolean and number of the core schema starts with one of these: a plain
+# scalar starting otherwise ("web-01", "nginx") is a string without a regular expression tried.
+_SCHEMA_STARTS = frozenset("~nNtTfF0123456789+-.")
+
+
 def resolve_plain_scalar(text: str) -> Any:
     """The value of an unquoted scalar under the YAML 1.2 core schema."""
+    if text and text[0] not in _SCHEMA_STARTS:
+        return text
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -94,7 +101,11 @@ def dotted(path: FieldPath) -> str:
     return text
 
 
-@dataclass
+# Stands for a key whose value is parsed but dropped: a duplicate, an alias or a complex key.
+_DROPPED = "\x00dropped"
+
+
+@dataclass(slots=True)
 class _Open:
     """A mapping or sequence being filled while events arrive."""
 
@@ -102,10 +113,12 @@ class _Open:
     path: FieldPath
     pending_key: str | None = None  # mappings: the key whose value comes next
     index: int = 0  # sequences: the index of the next item
+    is_list: bool = field(init=False)
+    kept: bool = field(init=False)  # not inside a dropped value: its positions are recorded
 
-
-# Stands for a key whose value is parsed but dropped: a duplicate, an alias or a complex key.
-_DROPPED = "\x00dropped"
+    def __post_init__(self) -> None:
+        self.is_list = isinstance(self.value, list)
+        self.kept = _DROPPED not in self.path
 
 
 class _Builder:
@@ -163,6 +176,41 @@ class _Builder:
             if _DROPPED not in key_path:
                 self.source.keys[key_path] = _position(event.start_mark)
             top.pending_key = event.value
+
+    def feed(self, event: Any) -> None:
+        """Take one event: the common ones (an untagged scalar, the end of a collection)
+        straight here, as a spec is mostly those; any other by ``event``."""
+        kind = type(event)
+        stack = self.stack
+        if self.skip_depth or not stack:
+            self.event(event)
+        elif kind is yaml.ScalarEvent and event.tag is None and stack[-1].kept:
+            top = stack[-1]
+            mark = event.start_mark
+            if top.is_list or top.pending_key is not None:
+                text = event.value
+                try:
+                    value = resolve_plain_scalar(text) if not event.style and event.implicit[0] else text
+                except ValueError:  # a number too long for Python: ``event`` says so
+                    self.event(event)
+                    return
+                if top.is_list:
+                    self.source.values[top.path + (top.index,)] = (mark.line + 1, mark.column + 1)
+                    top.value.append(value)  # type: ignore[union-attr]
+                    top.index += 1
+                else:
+                    self.source.values[top.path + (top.pending_key,)] = (mark.line + 1, mark.column + 1)
+                    top.value[top.pending_key] = value  # type: ignore[call-overload,index]
+                    top.pending_key = None
+            elif (key_path := top.path + (event.value,)) not in self.source.keys:
+                self.source.keys[key_path] = (mark.line + 1, mark.column + 1)
+                top.pending_key = event.value
+            else:
+                self.key(event)  # a duplicate
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.place(stack.pop().value)
+        else:
+            self.event(event)
 
     def event(self, event: Any) -> None:
         kind = type(event)
@@ -298,7 +346,7 @@ def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], SourceMap]:
                     builder.report(event.start_mark, (), "a spec is one YAML document; remove the second '---'")
                     break
             elif kind not in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-                builder.event(event)
+                builder.feed(event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark else (1, 1)
