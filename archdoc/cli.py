@@ -149,11 +149,13 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     """
     from archdoc.check import check_paths, run_exit_status
     from archdoc.check.formats import format_run
+    from archdoc.limits import collector_paused
 
     outcomes = check_paths(paths, max_bytes, timeout, only_specs)
     echo_problems(p for outcome in outcomes for p in outcome.problems)
     echo_problems(w for outcome in outcomes if outcome.analysis for w in outcome.analysis.warnings)
-    formatted = format_run(outcomes, output_format, quiet)
+    with collector_paused():  # the availability figures of a large design (json, sarif)
+        formatted = format_run(outcomes, output_format, quiet)
     if output_format == "text":
         from archdoc.check.text import colourize
 

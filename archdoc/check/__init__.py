@@ -19,7 +19,7 @@ from archdoc.errors import (
     SpecError,
     TimeLimitExceeded,
 )
-from archdoc.limits import time_limit
+from archdoc.limits import collector_paused, time_limit
 from archdoc.rules import Analysis, Severity, analyse
 from archdoc.specfile import DEFAULT_MAX_BYTES, find_specs, load_spec
 from archdoc.specfile.reading import display_name
@@ -61,7 +61,7 @@ def findings_status(counts: Mapping[str, int], fail_on: Severity | None) -> int:
 def check_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT) -> SpecOutcome:
     name = display_name(path)
     try:
-        with time_limit(timeout, "checking it"):
+        with time_limit(timeout, "checking it"), collector_paused():
             return SpecOutcome(name, analysis=analyse(load_spec(path, max_bytes)))
     except SpecError as error:
         return SpecOutcome(name, problems=error.problems)
