@@ -187,21 +187,24 @@ class _Builder:
         elif kind is yaml.ScalarEvent and event.tag is None and stack[-1].kept:
             top = stack[-1]
             mark = event.start_mark
-            if top.is_list or top.pending_key is not None:
+            key = top.pending_key
+            if top.is_list or (key is not None and key != _DROPPED):
                 text = event.value
                 try:
                     value = resolve_plain_scalar(text) if not event.style and event.implicit[0] else text
                 except ValueError:  # a number too long for Python: ``event`` says so
                     self.event(event)
                     return
-                if top.is_list:
+                if isinstance(top.value, list):
                     self.source.values[top.path + (top.index,)] = (mark.line + 1, mark.column + 1)
-                    top.value.append(value)  # type: ignore[union-attr]
+                    top.value.append(value)
                     top.index += 1
-                else:
-                    self.source.values[top.path + (top.pending_key,)] = (mark.line + 1, mark.column + 1)
-                    top.value[top.pending_key] = value  # type: ignore[call-overload,index]
+                elif key is not None:
+                    self.source.values[top.path + (key,)] = (mark.line + 1, mark.column + 1)
+                    top.value[key] = value
                     top.pending_key = None
+            elif key is not None:
+                self.event(event)  # the value of a dropped key
             elif (key_path := top.path + (event.value,)) not in self.source.keys:
                 self.source.keys[key_path] = (mark.line + 1, mark.column + 1)
                 top.pending_key = event.value
