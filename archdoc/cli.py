@@ -489,6 +489,28 @@ def import_(files: tuple[str, ...], output: str | None, max_bytes: int) -> None:
 
 
 @cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on, on 127.0.0.1 only; 0 picks a free one.")
+@click.option("--direction", type=click.Choice(DIRECTIONS), default="LR", show_default=True,
+              help="The diagram's flow: left to right, top to bottom, ...")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
+              help="Seconds one spec may take to render; past that it is stopped and the page says so.")
+@max_bytes_option
+def serve(path: str, port: int, direction: str, timeout: float, max_bytes: int) -> None:
+    """Show a spec, or every spec of a folder, in the browser: its diagram, findings and
+    report, redrawn each time the spec is saved. Ctrl-C stops."""
+    from archdoc.errors import BatchError
+    from archdoc.serve import serve as serve_designs
+
+    try:
+        serve_designs(path, port, direction, timeout, max_bytes, announce=say, tell=lambda text: say(text, err=True))
+    except BatchError as error:
+        say(f"archdoc: {error}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format, for editors' YAML plug-ins."""
     from archdoc.specfile.document import spec_json_schema

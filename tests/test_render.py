@@ -57,6 +57,23 @@ def test_svg_is_self_contained_and_names_every_component(rendered_examples: Path
 
 
 @pytest.mark.parametrize("stem", EXAMPLES)
+def test_svg_viewbox_holds_the_whole_drawing(rendered_examples: Path, stem: str) -> None:
+    """A browser shows what the viewBox holds: all of the drawing, scaled to pixels as it is."""
+    root = ET.fromstring((rendered_examples / stem / "diagram.svg").read_text())
+    _, _, box_width, box_height = (float(n) for n in root.attrib["viewBox"].split())
+    assert (box_width, box_height) == (float(root.attrib["width"][:-2]), float(root.attrib["height"][:-2]))
+    graph = root.find("{http://www.w3.org/2000/svg}g")
+    assert graph is not None
+    scale = float(re.match(r"scale\(([\d.]+)", graph.attrib["transform"]).group(1))  # type: ignore[union-attr]
+    background = graph.find("{http://www.w3.org/2000/svg}polygon")
+    assert background is not None
+    corners = [tuple(float(n) for n in corner.split(",")) for corner in background.attrib["points"].split()]
+    xs, ys = zip(*corners, strict=True)
+    assert (max(xs) - min(xs)) * scale == pytest.approx(box_width, rel=0.01)
+    assert (max(ys) - min(ys)) * scale == pytest.approx(box_height, rel=0.01)
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
 def test_pdf_reads_back(rendered_examples: Path, stem: str) -> None:
     reader = PdfReader(rendered_examples / stem / "report.pdf")
     assert 3 <= len(reader.pages) <= 15

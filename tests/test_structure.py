@@ -25,7 +25,8 @@ LAYERS = (
     ("archdoc.rules",),
     ("archdoc.explain",),
     ("archdoc.render",),
-    ("archdoc.check", "archdoc.importers", "archdoc.fix", "archdoc.compare", "archdoc.course", "archdoc.run"),
+    ("archdoc.check", "archdoc.importers", "archdoc.fix", "archdoc.compare", "archdoc.course", "archdoc.run",
+     "archdoc.serve"),
     ("archdoc.cli", "archdoc.__main__"),
 )
 

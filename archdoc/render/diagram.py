@@ -400,6 +400,16 @@ _IMAGE = re.compile(
 )
 
 
+_SVG_SIZE = re.compile(r'(<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox=")[^"]*(")')
+
+
+def fit_viewbox(svg: str) -> str:
+    """The viewBox made to hold the whole drawing. At a dpi other than 72, Graphviz 2.43
+    scales the drawing to pixels inside a viewBox still measured in points, and a browser
+    cuts off its right and bottom; the drawing spans the SVG's width and height in units."""
+    return _SVG_SIZE.sub(lambda m: f"{m.group(1)}0.00 0.00 {m.group(2)} {m.group(3)}{m.group(4)}", svg, count=1)
+
+
 def inline_icons(svg: str) -> str:
     """Make the SVG stand alone: each icon file (only files of the icon library qualify)
     becomes one <symbol> holding it as a data: URI, which every node showing it <use>s."""
@@ -517,5 +527,5 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
             dpi = png_dpi(width, height)
             _run_dot([f"-Gdpi={dpi}", "-Tpng", "-o", str(png)], graph, deadline, timeout)
             css_size = (round(width), round(height)) if dpi != BASE_DPI else None
-    svg.write_text(inline_icons(svg_text), encoding="utf-8")
+    svg.write_text(inline_icons(fit_viewbox(svg_text)), encoding="utf-8")
     return DiagramFiles(png, svg, css_size)

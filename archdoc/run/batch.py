@@ -109,16 +109,20 @@ def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings,
 
 
 # --- local worker processes --------------------------------------------------------------
-def _load_renderers() -> None:
+def _load_renderers(pdf: bool = True) -> None:
     """The heavy imports (diagrams, WeasyPrint), and a first tiny PDF and the report's
     templates compiled (WeasyPrint loads its fonts and stylesheets on its first document).
     Done in the parent before forking, a new worker starts with them loaded, which makes
-    replacing workers cheap."""
+    replacing workers cheap. A run that writes no PDF leaves WeasyPrint alone."""
     import archdoc.explain  # noqa: F401
     import archdoc.render.diagram  # noqa: F401
-    from archdoc.render.pdf import warm_up
+    from archdoc.render.report import warm_templates
 
-    warm_up()  # once per process: a forked worker inherits it
+    warm_templates()
+    if pdf:
+        from archdoc.render.pdf import warm_up
+
+        warm_up()  # once per process: a forked worker inherits it
 
 
 def _die_with_parent() -> None:
@@ -142,7 +146,7 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
     limit = settings.memory_mib * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by the dot it runs
     try:
-        _load_renderers()  # already there when forked; imported here when spawned
+        _load_renderers("pdf" in settings.formats)  # already there when forked; imported here when spawned
         while True:
             try:
                 job = conn.recv()
@@ -206,7 +210,7 @@ def _context() -> Any:
 def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report: Progress,
                       begin: Started) -> list[RenderResult]:
     context = _context()
-    _load_renderers()
+    _load_renderers("pdf" in settings.formats)
     # Largest specs first: a big design started last would leave the other workers idle
     # at the end of the run (longest-processing-time-first scheduling).
     pending = deque(sorted(jobs, key=_spec_size, reverse=True))

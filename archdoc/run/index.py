@@ -50,17 +50,22 @@ def check_index_is_ours(out_root: Path) -> None:
                      f"(move it away, or choose another output folder)")
 
 
-def write_index(results: Sequence[RenderResult], out_root: Path, seconds: float) -> Path:
-    """Write (atomically) and return DIR/index.html."""
+def index_html(results: Sequence[RenderResult], out_root: Path, seconds: float, page: str = "report.html") -> str:
+    """The run's index; each design's picture links to ``FOLDER/page`` (archdoc serve links its live page)."""
     done = [r for r in results if r.status in (RENDERED, UNCHANGED)]
     cards = [_Card(r, frozenset(p.name for p in (out_root / r.folder).iterdir())) for r in done]
-    html = _ENV.get_template("index.html.j2").render(
+    return _ENV.get_template("index.html.j2").render(
         results=results,
         rendered=cards,
         failed=[r for r in results if r.status not in (RENDERED, UNCHANGED, SKIPPED)],
         totals=format_totals(results, seconds),
         links=LINKS,
+        page=page,
     )
+
+
+def write_index(results: Sequence[RenderResult], out_root: Path, seconds: float) -> Path:
+    """Write (atomically) and return DIR/index.html."""
     target = out_root / "index.html"
-    write_atomically(target, html)
+    write_atomically(target, index_html(results, out_root, seconds))
     return target

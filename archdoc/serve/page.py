@@ -1,0 +1,117 @@
+"""The pages of ``archdoc serve``: a design's live page, composed from the files archdoc
+rendered into its own temporary folder, and the run's index with the live script added.
+
+The live script (``/live.js``) belongs to these pages only: report.html files never carry
+it. What a page shows of a spec was escaped when it was rendered (the diagram by dot, the
+report by its templates and the sanitizer); the page's own text is escaped by Jinja.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from archdoc.check.text import count_phrase
+from archdoc.render.text import printable_value
+from archdoc.run.job import FAILED, FILES, INPUT_ERROR, RENDERED, TIMEOUT, UNCHANGED, RenderResult
+
+SCRIPT = "/live.js"
+SERVED_FILES = (FILES["html"], FILES["md"], FILES["svg"], FILES["json"])  # what a design's folder offers raw
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("archdoc.serve", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    finalize=printable_value,
+)
+
+# Pieces of archdoc's own outputs (never of a user's file): the SVG from its root element
+# on (an XML prolog cannot stand inside HTML), and the report's style sheet and body.
+_SVG_ROOT = re.compile(r"<svg\b")
+_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_BODY = re.compile(r"<body>(.*)</body>", re.DOTALL)
+_REPORT_DIAGRAM = re.compile(r'<p class="diagram[^"]*">.*?</p>\n?', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The last outputs of a design that rendered: what its page shows below any error."""
+
+    svg: str  # diagram.svg, from its <svg> element on
+    findings: list[dict[str, Any]]
+    report_style: str
+    report_body: str  # report.html's body, without its own picture of the diagram
+
+
+def read_drawn(folder: Path) -> Drawn | None:
+    """What a design's output folder holds, or None when nothing rendered there yet."""
+    try:
+        svg = (folder / FILES["svg"]).read_text(encoding="utf-8")
+        findings = json.loads((folder / FILES["json"]).read_text(encoding="utf-8"))["findings"]
+        report = (folder / FILES["html"]).read_text(encoding="utf-8")
+    except (OSError, ValueError, KeyError):
+        return None
+    root, style, body = _SVG_ROOT.search(svg), _STYLE.search(report), _BODY.search(report)
+    if root is None or style is None or body is None:
+        return None
+    return Drawn(svg[root.start():], findings, style.group(1), _REPORT_DIAGRAM.sub("", body.group(1), count=1))
+
+
+@dataclass(frozen=True)
+class DesignView:
+    """One design as its page shows it: the last result (None while the first render
+    runs), the last outputs that rendered, and when it last changed."""
+
+    name: str
+    folder: str
+    result: RenderResult | None = None
+    drawn: Drawn | None = None
+    when: str = ""
+    run_error: str | None = None  # the run as a whole failed (the temporary folder cannot be written)
+    index: bool = False  # one design of a folder: the page links back to the index
+
+
+def _status(view: DesignView) -> tuple[str, str, list[str]]:
+    """The state's name (a CSS class), its words, and the problems the page lists."""
+    result = view.result
+    if view.run_error:
+        return "failed", "cannot render", [view.run_error]
+    if result is None:
+        return "busy", "rendering…", []
+    if result.status in (RENDERED, UNCHANGED):
+        return "good", f"rendered at {view.when}: {count_phrase(result.counts)}", []
+    if result.status == INPUT_ERROR:
+        return "failed", f"input error at {view.when}", [str(p) for p in result.problems]
+    words = {TIMEOUT: "stopped at the time limit", FAILED: "could not be rendered"}.get(result.status, result.status)
+    return "failed", f"{words} at {view.when}", [f"{result.name}: {result.status}: {result.error}"]
+
+
+def design_page(view: DesignView, version: int) -> str:
+    """A design's live page: its errors, if any, then the last good diagram (inline SVG),
+    its findings and its report. The one place the page is put together."""
+    state, status, problems = _status(view)
+    drawn = view.drawn
+    return _ENV.get_template("page.html.j2").render(
+        view=view, state=state, status=status, problems=problems, version=version, script=SCRIPT, files=SERVED_FILES,
+        svg=Markup(drawn.svg) if drawn else None,
+        findings=drawn.findings if drawn else [],
+        report_style=Markup(drawn.report_style) if drawn else "",
+        report_body=Markup(drawn.report_body) if drawn else None,
+    )
+
+
+def live_index(index: str, version: int) -> str:
+    """The run's index (archdoc's own index.html) with the live script in its head."""
+    tag = _ENV.from_string('<script src="{{ script }}" data-version="{{ version }}"></script>\n')
+    return index.replace("</head>", tag.render(script=SCRIPT, version=version) + "</head>", 1)
+
+
+def waiting_page(version: int) -> str:
+    """What a folder's index says before its first run ends."""
+    return design_page(DesignView("the specs", ""), version)
