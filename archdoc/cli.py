@@ -22,7 +22,7 @@ from archdoc import __version__
 from archdoc.course import COURSES, TASK_NAMES
 from archdoc.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK
 from archdoc.rules import Severity
-from archdoc.run.job import DIRECTIONS, FORMATS  # light: the renderers import diagrams and weasyprint lazily
+from archdoc.run.job import DIRECTIONS, FORMATS, THEMES  # light: the renderers import diagrams and weasyprint lazily
 from archdoc.specfile import DEFAULT_MAX_BYTES
 
 # What must never reach a terminal from a spec or a file name: control characters (an
@@ -189,13 +189,15 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
               help="Render on the Dask cluster at ADDRESS (pip install 'archdoc-infra[dask]').")
 @click.option("--task", type=click.Choice(list(TASK_NAMES)), default=None,
               help="A course task (alx-N): the report says what each part added since the task before adds.")
+@click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True,
+              help="The colours of the diagram (PNG, SVG) and of report.html's page.")
 @fail_on_option
 @max_bytes_option
 @quiet_option
 @only_specs_option
 def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
            force: bool, plain: bool, expand: bool, memory: int, scheduler: str | None, task: str | None,
-           fail_on: Severity | None, max_bytes: int, quiet: bool, only_specs: bool) -> None:
+           theme: str, fail_on: Severity | None, max_bytes: int, quiet: bool, only_specs: bool) -> None:
     """Draw the diagram and write the report of each spec: files, '-' for standard input,
     or folders (the *.yaml/*.yml in them whose top level has the archdoc key).
 
@@ -213,7 +215,8 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
-    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain, expand, task)
+    settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain, expand, task,
+                        theme=theme)
     planned = plan(paths, max_bytes, only_specs)
     with click.progressbar(length=len(planned), label="Rendering", file=sys.stderr,
                            item_show_func=lambda item: _TERMINAL_UNSAFE.sub("\ufffd", item) if item else item,

@@ -26,7 +26,7 @@ import subprocess
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,25 +38,44 @@ from archdoc.model.components import Cluster as ClusterSpec
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software
 from archdoc.render.canvas import ICON_ROOT, Box, Canvas, Cluster, Edge, Node, icon_class, nohtml, same_rank
+from archdoc.render.ids import element_id, icon_id
 from archdoc.render.layout import Layout
 from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.render.text import printable
+from archdoc.render.theme import LIGHT, Theme
 
 DNS_ICON = "digitalocean.network.Domain"
 LETSENCRYPT = "letsencrypt"  # the software table's entry whose icon a Let's Encrypt certificate gets
 
-ENCRYPTED = {"color": "#1E8449", "penwidth": "2.0", "fontcolor": "#1E8449"}
-PLAIN = {"color": "#5D6D7E", "fontcolor": "#2D3436"}
-REPLICATION = {"color": "#7D3C98", "fontcolor": "#7D3C98", "style": "dashed"}
-AUXILIARY = {"color": "#95A5A6", "fontcolor": "#7B8894", "style": "dashed"}
-
 LABEL_WIDTH = 22  # characters per line in node labels
-SERVER_BOX = {"bgcolor": "#F4F6F7", "pencolor": "#AAB7B8", "style": "rounded", "fontsize": "17", "margin": "10"}
-STACK_BOX = {"bgcolor": "#E5E8E8", "pencolor": "#AAB7B8", "style": "rounded", "margin": "6", "label": ""}
-GROUP_BOX = {"bgcolor": "#FEF9E7", "pencolor": "#D4AC0D", "style": "rounded,dashed", "fontsize": "17", "margin": "12"}
 
 
-WARNING = "#C0392B"
+@dataclass(frozen=True)
+class Styles:
+    """The attributes of each kind of line and box, in a theme's colours."""
+
+    encrypted: dict[str, str]
+    plain: dict[str, str]
+    replication: dict[str, str]
+    auxiliary: dict[str, str]
+    server_box: dict[str, str]
+    stack_box: dict[str, str]
+    group_box: dict[str, str]
+
+    @classmethod
+    def of(cls, theme: Theme) -> Styles:
+        return cls(
+            encrypted={"color": theme.encrypted, "penwidth": "2.0", "fontcolor": theme.encrypted},
+            plain={"color": theme.plain, "fontcolor": theme.plain_text},
+            replication={"color": theme.replication, "fontcolor": theme.replication, "style": "dashed"},
+            auxiliary={"color": theme.auxiliary, "fontcolor": theme.auxiliary_text, "style": "dashed"},
+            server_box={"bgcolor": theme.server_fill, "pencolor": theme.box_pen, "style": "rounded", "fontsize": "17",
+                        "margin": "10"},
+            stack_box={"bgcolor": theme.stack_fill, "pencolor": theme.box_pen, "style": "rounded", "margin": "6",
+                       "label": ""},
+            group_box={"bgcolor": theme.group_fill, "pencolor": theme.group_pen, "style": "rounded,dashed",
+                       "fontsize": "17", "margin": "12"},
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,7 @@ class DiagramFiles:
     png: Path
     svg: Path
     css_size: tuple[int, int] | None = None  # the drawing's size at 96 dpi, when the PNG has another dpi
+    layout: Layout | None = None  # what was drawn where (groups of alike servers), for the interactive SVG
 
 
 MAX_TEXT = 200  # characters of one user text in the drawing; the report keeps it whole
@@ -102,9 +122,11 @@ def icon_height(label: str) -> str:
 class _Drawing:
     """Builds the graph of one topology inside a Canvas."""
 
-    def __init__(self, topology: Topology, marks: Marks = NO_MARKS, expand: bool = False) -> None:
+    def __init__(self, topology: Topology, marks: Marks = NO_MARKS, expand: bool = False, theme: Theme = LIGHT) -> None:
         self.topology = topology
         self.marks = marks
+        self.theme = theme
+        self.styles = Styles.of(theme)
         self.layout = Layout(topology, marks, expand)
         self.nodes: dict[str, Node] = {}
         self.edges: set[tuple[str, str, str]] = set()
@@ -124,7 +146,9 @@ class _Drawing:
             return nohtml(name)
         return nohtml(f"{name}\n{dot_text(kind)}")
 
-    def add_node(self, component_id: str) -> None:
+    def add_node(self, component_id: str, in_own_box: bool = False) -> None:
+        """Draw a component (``in_own_box``: a server that holds nothing, drawn in its box,
+        which carries the server's id)."""
         component = self.topology.components[component_id]
         software_text = component.software
         if isinstance(component, Certificate) and component.issuer and "encrypt" in component.issuer.lower():
@@ -133,8 +157,10 @@ class _Drawing:
         label = self.node_label(component_id)
         marked = {}
         if component_id in self.marks.single_points:  # a hostless unit: outline it
-            marked = {"shape": "box", "style": "rounded", "color": WARNING, "penwidth": "3",
-                      "xlabel": "single point of failure", "fontcolor": WARNING}
+            warning = self.theme.warning
+            marked = {"shape": "box", "style": "rounded", "color": warning, "penwidth": "3",
+                      "xlabel": "single point of failure", "fontcolor": warning}
+        marked["id"] = icon_id(component_id) if in_own_box else element_id(component_id)
         self.nodes[component_id] = icon(label, nodeid=component_id, height=icon_height(label), **marked)
 
     def server_label(self, server_id: str) -> str:
@@ -163,19 +189,20 @@ class _Drawing:
         if group is None:
             self._server_box(server_id, [server_id])
             return
-        with Box(f"stk_{server_id}", "", STACK_BOX):
+        with Box(f"stk_{server_id}", "", self.styles.stack_box):
             self._server_box(server_id, group.members)
 
     def _server_box(self, server_id: str, members: list[str] | tuple[str, ...]) -> None:
         hosted = list(self.topology.hosted_on[server_id])
-        style = dict(SERVER_BOX)
+        style = dict(self.styles.server_box)
         if server_id in self.marks.single_points:
-            style.update(pencolor=WARNING, penwidth="3", fontcolor=WARNING)
+            style.update(pencolor=self.theme.warning, penwidth="3", fontcolor=self.theme.warning)
         elif any(m in self.marks.unprotected or m in self.marks.unmonitored for m in members):
-            style.update(pencolor="#D68910", penwidth="2")
+            style.update(pencolor=self.theme.gap, penwidth="2")
+        style["id"] = element_id(server_id)
         with Box(f"srv_{server_id}", self.server_label(server_id), style) as box:
             if not hosted:  # a bare machine still needs something to show
-                self.add_node(server_id)
+                self.add_node(server_id, in_own_box=True)
             for component_id in hosted:
                 self.add_node(component_id)
             # its own certificates, and those held for what it runs (drawn beside their holder)
@@ -212,7 +239,8 @@ class _Drawing:
         placed: set[str] = set()
         for cluster_id in topology.of_kind(Kind.CLUSTER):
             members = topology.members(cluster_id)
-            with Box(f"grp_{cluster_id}", self.group_label(cluster_id), GROUP_BOX) as group:
+            with Box(f"grp_{cluster_id}", self.group_label(cluster_id),
+                     {**self.styles.group_box, "id": element_id(cluster_id)}) as group:
                 for member in members:
                     server = member if topology.kind(member) == Kind.SERVER else topology.host_of(member)
                     if server is None:
@@ -269,7 +297,7 @@ class _Drawing:
             lines.append("dashed: backup or standby")
         # diagrams' default node is a fixed 1.4-inch box labelled at the bottom: not for text
         legend = Node(nohtml("\\l".join(lines) + "\\l"), nodeid="_legend", shape="note", fontsize="13",
-                      style="filled", fillcolor="#FDFEFE", color="#AAB7B8", margin="0.15,0.1",
+                      style="filled", fillcolor=self.theme.legend_fill, color=self.theme.box_pen, margin="0.15,0.1",
                       fixedsize="false", width="0", height="0", labelloc="c")
         self.nodes["_legend"] = legend
 
@@ -298,7 +326,7 @@ class _Drawing:
         label = "\n".join(lines)
         self.nodes["_dns"] = icon_class(DNS_ICON)(nohtml(label), nodeid="_dns", height=icon_height(label))
         for client in self.topology.clients:
-            self.edge(client, "_dns", "DNS lookup", **AUXILIARY)
+            self.edge(client, "_dns", "DNS lookup", **self.styles.auxiliary)
 
     def resolved(self, target: str) -> str:
         component = self.topology.components.get(target)
@@ -330,13 +358,13 @@ class _Drawing:
             if seen in done:
                 continue
             done.add(seen)
-            style = dict(ENCRYPTED if link.encrypted else PLAIN)
+            style = dict(self.styles.encrypted if link.encrypted else self.styles.plain)
             label = self.link_label(link.protocol, link.port, link.access, link.label)
             if link.backup or standby:
                 style["style"] = "dashed"
                 label += "\nbackup" if link.backup else "\nstandby"
             if flow.source in self.topology.clients and not link.encrypted and self.marks.plain_entries:
-                style.update(color=WARNING, fontcolor=WARNING, penwidth="2.5")
+                style.update(color=self.theme.warning, fontcolor=self.theme.warning, penwidth="2.5")
                 label += "\nplain text"
             firewall = self.layout.firewall_in_front(flow.source, flow.target)
             if firewall is not None:
@@ -349,7 +377,8 @@ class _Drawing:
         for replica_id, replica in self.topology.components.items():
             if isinstance(replica, Database) and replica.replica_of:
                 mode = replica.replication.replace("_", "-")
-                self.edge(replica.replica_of, replica_id, f"{mode} replication", constraint="false", **REPLICATION)
+                self.edge(replica.replica_of, replica_id, f"{mode} replication", constraint="false",
+                          **self.styles.replication)
 
     def draw_monitoring(self) -> None:
         """Agents sit on the servers they watch, with where they ship in their label; an
@@ -357,24 +386,30 @@ class _Drawing:
         for agent_id, agent in self.topology.components.items():
             if isinstance(agent, Monitoring):
                 for watched in agent.for_:
-                    self.edge(agent_id, watched, "watches", **AUXILIARY)
+                    self.edge(agent_id, watched, "watches", **self.styles.auxiliary)
 
     def draw_certificate_holders(self) -> None:
         for cert_id, cert in self.topology.components.items():
             if isinstance(cert, Certificate) and cert.for_ and cert.host is None:
                 holder = self.topology.components[cert.for_]
                 if not isinstance(holder, ClusterSpec) and holder.kind != Kind.SERVER:
-                    self.edge(cert_id, cert.for_, "TLS", **AUXILIARY)
+                    self.edge(cert_id, cert.for_, "TLS", **self.styles.auxiliary)
 
 
-def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS, expand: bool = False) -> str:
+def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS, expand: bool = False,
+                   theme: Theme = LIGHT) -> str:
     """The DOT source of a topology's diagram."""
-    return diagram_source_and_size(topology, direction, marks, expand)[0]
+    return _drawn(topology, direction, marks, expand, theme)[0]
 
 
 def diagram_source_and_size(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS,
-                            expand: bool = False) -> tuple[str, int]:
+                            expand: bool = False, theme: Theme = LIGHT) -> tuple[str, int]:
     """The DOT source of a topology's diagram, and how many nodes it draws."""
+    source, drawing = _drawn(topology, direction, marks, expand, theme)
+    return source, len(drawing.nodes)
+
+
+def _drawn(topology: Topology, direction: str, marks: Marks, expand: bool, theme: Theme) -> tuple[str, _Drawing]:
     graph_attr = {
         "fontsize": "26",
         "labelloc": "t",
@@ -384,14 +419,15 @@ def diagram_source_and_size(topology: Topology, direction: str = "LR", marks: Ma
         "splines": "spline",
         "newrank": "true",
         "dpi": "96",
+        **theme.graph_attr(),
     }
     canvas = Canvas(name=nohtml(dot_text(topology.title, 80)), filename="diagram", direction=direction,
                      show=False, graph_attr=graph_attr, edge_attr={"fontsize": "14"},
-                     node_attr={"fontsize": "16"})
-    drawing = _Drawing(topology, marks, expand)
+                     node_attr={"fontsize": "16", **theme.node_attr()})
+    drawing = _Drawing(topology, marks, expand, theme)
     with canvas:
         drawing.draw()
-    return canvas.source, len(drawing.nodes)
+    return canvas.source, drawing
 
 
 _IMAGE = re.compile(
@@ -400,25 +436,58 @@ _IMAGE = re.compile(
 )
 
 
-_SVG_SIZE = re.compile(r'(<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox=")[^"]*(")')
+_IMAGE_ATTRIBUTE = re.compile(r'\bimage="([^"\\]+)"')
+NEUTRAL = 60  # saturation (0-255) under which a pixel is black, grey or white
+DARK = 80  # lightness (0-255) under which a dull pixel (saturation under DULL) is too dark for a dark background
+DULL = 130
+DARK_SHARE = 0.3  # an icon this much drawn in dark pixels has its dark and neutral ones inverted
 
 
-def fit_viewbox(svg: str) -> str:
-    """The viewBox made to hold the whole drawing. At a dpi other than 72, Graphviz 2.43
-    scales the drawing to pixels inside a viewBox still measured in points, and a browser
-    cuts off its right and bottom; the drawing spans the SVG's width and height in units."""
-    return _SVG_SIZE.sub(lambda m: f"{m.group(1)}0.00 0.00 {m.group(2)} {m.group(3)}{m.group(4)}", svg, count=1)
+def light_icons(source: str, folder: Path) -> tuple[str, set[Path]]:
+    """For a dark background: each icon drawn mostly in dark pixels (a firewall's black
+    wall, the clients' navy outline) copied into ``folder`` with its dark dull and neutral
+    pixels inverted, and the DOT source pointed at the copies (the others stay as they are)."""
+    from PIL import Image, ImageChops, ImageOps
+
+    copies: dict[str, Path] = {}
+
+    def light(match: re.Match[str]) -> str:
+        original = match.group(1)
+        if original not in copies:
+            path = Path(original).resolve()
+            copies[original] = path
+            if path.is_relative_to(ICON_ROOT) and path.suffix == ".png":
+                with Image.open(path) as icon:
+                    rgba = icon.convert("RGBA")
+                rgb, alpha = rgba.convert("RGB"), rgba.getchannel("A")
+                saturation = rgb.convert("HSV").getchannel("S")
+                neutral = saturation.point(lambda v: 255 if v < NEUTRAL else 0)
+                dark = ImageChops.multiply(rgb.convert("L").point(lambda v: 255 if v < DARK else 0),
+                                           saturation.point(lambda v: 255 if v < DULL else 0))
+                opaque = alpha.point(lambda v: 255 if v > 128 else 0)
+                shown = opaque.histogram()[255]
+                if shown and ImageChops.multiply(dark, opaque).histogram()[255] > DARK_SHARE * shown:
+                    turned = Image.composite(ImageOps.invert(rgb), rgb, ImageChops.lighter(neutral, dark))
+                    turned.putalpha(alpha)
+                    copy = folder / f"icon-{len(copies)}.png"
+                    turned.save(copy)
+                    copies[original] = copy
+        return f'image="{copies[original]}"'
+
+    changed = _IMAGE_ATTRIBUTE.sub(light, source)
+    return changed, {c for c in copies.values() if c.is_relative_to(folder)}
 
 
-def inline_icons(svg: str) -> str:
-    """Make the SVG stand alone: each icon file (only files of the icon library qualify)
-    becomes one <symbol> holding it as a data: URI, which every node showing it <use>s."""
+def inline_icons(svg: str, made: Collection[Path] = ()) -> str:
+    """Make the SVG stand alone: each icon file (only files of the icon library qualify,
+    and those ``made`` from them) becomes one <symbol> holding it as a data: URI, which
+    every node showing it <use>s."""
     symbols: dict[Path, str] = {}
     definitions: list[str] = []
 
     def symbol_for(href: str) -> str:
         path = Path(href).resolve()
-        if not path.is_relative_to(ICON_ROOT):
+        if not path.is_relative_to(ICON_ROOT) and path not in made:
             raise RenderError(f"the SVG names an image outside the icon library: {path.name}")
         if path not in symbols:
             data = path.read_bytes()
@@ -444,6 +513,16 @@ def inline_icons(svg: str) -> str:
     opening = re.search(r"<svg\b[^>]*>", body)
     assert opening is not None
     return body[: opening.end()] + "\n<defs>" + "".join(definitions) + "</defs>" + body[opening.end():]
+
+
+_VIEW = re.compile(r'(<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox=")[^"]*"')
+
+
+def whole_view(svg: str) -> str:
+    """dot 2.43 at 96 dpi scales the drawing by 96/72 but leaves its viewBox at the 72-dpi
+    size, so a quarter of the drawing on the right and at the bottom fell outside it: the
+    viewBox made the drawing's size (as later Graphviz versions write it)."""
+    return _VIEW.sub(lambda m: f'{m.group(1)}0.00 0.00 {m.group(2)} {m.group(3)}"', svg, count=1)
 
 
 MAX_PNG_PIXELS = 6_000_000  # past this, rasterising and decoding cost seconds: the PNG gets a lower dpi
@@ -501,7 +580,7 @@ def _run_dot(arguments: list[str], source: Path, deadline: float, timeout: float
 
 
 def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60,
-                   marks: Marks = NO_MARKS, expand: bool = False) -> DiagramFiles:
+                   marks: Marks = NO_MARKS, expand: bool = False, theme: Theme = LIGHT) -> DiagramFiles:
     """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
 
     One dot run lays the graph out and writes both. A drawing of more than
@@ -509,12 +588,16 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
     not): its size tells the PNG's dpi, lower when it is large, never under MIN_DPI; the
     SVG keeps every detail.
     """
-    source, nodes = diagram_source_and_size(topology, direction, marks, expand)
+    source, drawing = _drawn(topology, direction, marks, expand, theme)
+    nodes = len(drawing.nodes)
     deadline = time.monotonic() + timeout
     png, svg = out_dir / "diagram.png", out_dir / "diagram.svg"
     css_size = None
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".dot-") as work:
         graph, drawn_svg = Path(work) / "diagram.gv", Path(work) / "diagram.svg"
+        made: set[Path] = set()
+        if theme.background:
+            source, made = light_icons(source, Path(work).resolve())
         graph.write_text(source, encoding="utf-8")
         if nodes <= SINGLE_RUN_NODES:
             _run_dot(["-Tsvg", "-o", str(drawn_svg), "-Tpng", "-o", str(png)], graph, deadline, timeout)
@@ -527,5 +610,5 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
             dpi = png_dpi(width, height)
             _run_dot([f"-Gdpi={dpi}", "-Tpng", "-o", str(png)], graph, deadline, timeout)
             css_size = (round(width), round(height)) if dpi != BASE_DPI else None
-    svg.write_text(inline_icons(fit_viewbox(svg_text)), encoding="utf-8")
-    return DiagramFiles(png, svg, css_size)
+        svg.write_text(inline_icons(whole_view(svg_text), made), encoding="utf-8")
+    return DiagramFiles(png, svg, css_size, drawing.layout)

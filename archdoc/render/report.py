@@ -1,16 +1,19 @@
 """The report as Markdown and as one self-contained HTML file, from Jinja2 templates.
 
 The Markdown template holds the content. The HTML is that Markdown converted by the
-``markdown`` library inside an HTML template, with the diagram inlined as a data: URI,
-so both say exactly the same. User text is escaped for Markdown by the ``md`` filter;
-the HTML template autoescapes.
+``markdown`` library inside an HTML template, so both say exactly the same; its diagram
+is the interactive SVG (``interactive``), put in after the body is sanitized, and each
+finding links to its component on it. For the PDF the diagram is a picture. User text
+is escaped for Markdown by the ``md`` filter; the HTML template autoescapes.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import re
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jinja2
@@ -19,6 +22,8 @@ import nh3
 
 from archdoc import __version__
 from archdoc.explain import Report
+from archdoc.render.ids import ID_BODY, finding_id
+from archdoc.render.interactive import DIAGRAM_CSS, InteractiveDiagram
 from archdoc.render.text import printable, printable_value
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!])")
@@ -79,24 +84,51 @@ _ENV.filters["md"] = md
 _ENV.filters["md_trusted"] = md_trusted
 
 
-def render_markdown(report: Report, spec_name: str, diagram_src: str = DIAGRAM_FILE) -> str:
+class FindingLinks:
+    """Each finding's component as a link to it on the diagram (``links``: component id ->
+    the element id there); a component's first finding carries ``f-<id>``, where a click
+    on the diagram goes. Raw HTML in the Markdown, for the HTML report only."""
+
+    def __init__(self, links: Mapping[str, str]) -> None:
+        self.links = links
+        self.seen: set[str] = set()
+
+    def __call__(self, component: str) -> str:
+        anchor = ""
+        if component not in self.seen:
+            self.seen.add(component)
+            anchor = f' id="{finding_id(component)}"'
+        target = self.links.get(component)
+        href = f' href="#{target}"' if target else ""
+        return f"<a{anchor}{href}><code>{html.escape(printable(component))}</code></a>"
+
+
+def render_markdown(report: Report, spec_name: str, diagram_src: str = DIAGRAM_FILE,
+                    links: Mapping[str, str] | None = None) -> str:
+    """report.md; with ``links`` (component -> element id on the diagram), the Markdown
+    the HTML report is made from, each finding linked to its component."""
     text = _ENV.get_template("report.md.j2").render(
-        report=report, diagram_src=diagram_src, spec_name=spec_name, version=__version__
+        report=report, diagram_src=diagram_src, spec_name=spec_name, version=__version__,
+        finding_ref=FindingLinks(links) if links is not None else None,
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
                 "strong", "em", "code", "a", "img", "span", "br"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"alt", "src"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "id"}, "img": {"alt", "src"}}
 ALLOWED_CLASSES = {"span": {"badge", "high", "medium", "low"}, "p": {"colophon"}}  # class, only these
+_COMPONENT_LINK = re.compile(f"#c-{ID_BODY}")  # a link to a component on the diagram
+_FINDING_ID = re.compile(f"f-{ID_BODY}")
 
 
 def _allowed_url(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         return value if value == DIAGRAM_FILE else None  # the diagram goes in after cleaning
     if tag == "a" and attribute == "href":
-        return value if value.startswith("https://") else None
+        return value if value.startswith("https://") or _COMPONENT_LINK.fullmatch(value) else None
+    if tag == "a" and attribute == "id":
+        return value if _FINDING_ID.fullmatch(value) else None
     return value
 
 
@@ -157,29 +189,44 @@ def diagram_page(width: int, height: int) -> DiagramPage:
     return DiagramPage(f"{w * fit + 2 * OWN_MARGIN:.0f}mm {h * fit + 2 * OWN_MARGIN:.0f}mm", w * fit, h * fit)
 
 
-def html_body(report: Report, spec_name: str) -> str:
-    """The report's body in HTML, sanitized; the diagram's src still DIAGRAM_FILE."""
-    return sanitize(markdown.markdown(render_markdown(report, spec_name), extensions=["tables", "sane_lists"],
-                                      output_format="html"))
+def html_body(report: Report, spec_name: str, links: Mapping[str, str] | None = None) -> str:
+    """The report's body in HTML, sanitized; the diagram's src still DIAGRAM_FILE. With
+    ``links`` (an interactive diagram's), each finding links to its component."""
+    return sanitize(markdown.markdown(render_markdown(report, spec_name, links=links),
+                                      extensions=["tables", "sane_lists"], output_format="html"))
+
+
+_DIAGRAM_PARAGRAPH = re.compile(f'<p><img alt="Diagram[^"]*" src="{re.escape(DIAGRAM_FILE)}"></p>')
 
 
 def render_html(report: Report, spec_name: str, diagram_png: bytes, size: tuple[int, int] | None = None,
-                diagram_src: str | None = None, body: str | None = None) -> str:
+                diagram_src: str | None = None, body: str | None = None, diagram: InteractiveDiagram | None = None,
+                theme: str = "light") -> str:
     """One HTML file: styles inline, the diagram inline, no scripts, nothing to fetch.
 
-    ``size`` is the diagram's size in CSS pixels (the PNG's, unless drawn at another
-    dpi); ``diagram_src`` a file of the output folder to show instead of the inline PNG
-    (for the PDF, which WeasyPrint then reads from disk); ``body`` the report's
-    ``html_body``, when already made.
+    ``diagram`` is the interactive SVG to show (report.html); without it the diagram is
+    the PNG, inline, or ``diagram_src``, a file of the output folder (for the PDF, which
+    WeasyPrint then reads from disk). ``size`` is the PNG's size in CSS pixels (its own,
+    unless drawn at another dpi); ``body`` the report's ``html_body``, when already made
+    (with the diagram's links, for an interactive diagram); ``theme`` the screen's colours.
     """
-    body = body if body is not None else html_body(report, spec_name)
-    width, height = size or struct.unpack(">II", diagram_png[16:24])  # from the PNG's IHDR chunk
-    page = diagram_page(width, height)
-    src = diagram_src or "data:image/png;base64," + base64.b64encode(diagram_png).decode("ascii")
-    body = body.replace('<p><img alt="Diagram', f'<p class="diagram{" own" if page.size else ""}"><img alt="Diagram', 1)
-    body = body.replace(f'src="{DIAGRAM_FILE}"', f'src="{src}"', 1)
-    return _ENV.get_template("report.html.j2").render(title=report.title, body=jinja2.utils.markupsafe.Markup(body),
-                                                      diagram_css=jinja2.utils.markupsafe.Markup(page.css()))
+    body = body if body is not None else html_body(report, spec_name, diagram.links if diagram else None)
+    css = ""
+    if diagram is not None and diagram_src is None:
+        body = _DIAGRAM_PARAGRAPH.sub(lambda _: diagram.html(), body, count=1)
+    else:
+        width, height = size or struct.unpack(">II", diagram_png[16:24])  # from the PNG's IHDR chunk
+        page = diagram_page(width, height)
+        css = page.css()
+        src = diagram_src or "data:image/png;base64," + base64.b64encode(diagram_png).decode("ascii")
+        body = body.replace('<p><img alt="Diagram', f'<p class="diagram{" own" if page.size else ""}"><img alt="Diagram',
+                            1)
+        body = body.replace(f'src="{DIAGRAM_FILE}"', f'src="{src}"', 1)
+    return _ENV.get_template("report.html.j2").render(
+        title=report.title, body=jinja2.utils.markupsafe.Markup(body), theme=theme,
+        diagram_css=jinja2.utils.markupsafe.Markup(css),
+        interactive_css=jinja2.utils.markupsafe.Markup(DIAGRAM_CSS + "/* this drawing */\n" + diagram.css + "\n"
+                                                       if diagram is not None and diagram_src is None else ""))
 
 
 def warm_templates() -> None:

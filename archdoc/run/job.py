@@ -44,6 +44,7 @@ from archdoc.files import (
 )
 from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.render.picture import Picture
+from archdoc.render.theme import THEMES as THEMES  # the command line's choices
 from archdoc.rules import Analysis, Rule, Severity, analyse
 from archdoc.rules.no_firewall import NoFirewall
 from archdoc.rules.no_https import NoHttps
@@ -77,10 +78,12 @@ class Settings:
     plain: bool = False  # draw the design without the findings' marks
     expand: bool = False  # draw every server, never a group of alike ones as one box
     task: str | None = None  # a course task (alx-N): the report says what was added since the task before
+    theme: str = "light"  # the colours of the diagram and of the HTML page: light or dark
 
     def key(self, spec: bytes) -> str:
         """What an output folder was made from: the spec, archdoc itself and the options."""
-        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain, self.expand, self.task])
+        options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain, self.expand, self.task,
+                              self.theme])
         digest = hashlib.sha256()
         for part in (spec, code_fingerprint().encode(), options.encode()):
             digest.update(hashlib.sha256(part).digest())
@@ -195,35 +198,39 @@ def previous_task_design(task: str) -> tuple[str, Analysis] | None:
 
 
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
-                  timeout: float, plain: bool = False, expand: bool = False, task: str | None = None) -> Picture | None:
+                  timeout: float, plain: bool = False, expand: bool = False, task: str | None = None,
+                  theme: str = "light") -> Picture | None:
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
     empty); return the diagram, when one was drawn."""
     from archdoc.explain import build_report
     from archdoc.render.diagram import render_diagram
+    from archdoc.render.interactive import interactive_diagram
     from archdoc.render.report import html_body, render_html, render_markdown
+    from archdoc.render.theme import theme as theme_named
 
     formats = set(formats)
     spec_name = Path(path).name
     picture = None
     if formats & {"png", "svg", "md", "html", "pdf"}:
         marks = NO_MARKS if plain else diagram_marks(analysis)
-        drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand)
+        drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand, theme_named(theme))
         picture = Picture(drawn.png.read_bytes(), drawn.css_size)
     report = build_report(analysis, since=previous_task_design(task) if task else None)
     if "md" in formats:
         (folder / FILES["md"]).write_text(render_markdown(report, spec_name), encoding="utf-8")
     if formats & {"html", "pdf"}:
         assert picture is not None
-        body = html_body(report, spec_name)
-        if "html" in formats:
-            html = render_html(report, spec_name, picture.png, picture.size, body=body)
+        if "html" in formats:  # the SVG inline, each finding linked to its component
+            diagram = interactive_diagram(drawn.svg.read_text(encoding="utf-8"), analysis, drawn.layout)
+            html = render_html(report, spec_name, picture.png, picture.size, diagram=diagram, theme=theme)
             (folder / FILES["html"]).write_text(html, encoding="utf-8")
-        if "pdf" in formats:
+        if "pdf" in formats:  # the diagram as a picture, the findings without links
             from archdoc.render.pdf import write_pdf
 
             page_picture = folder / PAGE_PICTURE
             page_picture.write_bytes(picture.jpeg())
-            html = render_html(report, spec_name, picture.png, picture.size, diagram_src=PAGE_PICTURE, body=body)
+            html = render_html(report, spec_name, picture.png, picture.size, diagram_src=PAGE_PICTURE,
+                               body=html_body(report, spec_name))
             write_pdf(html, folder, folder / FILES["pdf"])
             page_picture.unlink()
     if "json" in formats:
@@ -271,7 +278,7 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     ordinary_permissions(staged)
     try:
         picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
-                                settings.plain, settings.expand, settings.task)
+                                settings.plain, settings.expand, settings.task, settings.theme)
         small = picture.thumbnail() if picture else None
         for fmt in ("png", "svg"):  # the diagram was drawn for the report; keep it only if asked for
             if fmt not in settings.formats:
