@@ -113,11 +113,9 @@ class _Open:
     path: FieldPath
     pending_key: str | None = None  # mappings: the key whose value comes next
     index: int = 0  # sequences: the index of the next item
-    is_list: bool = field(init=False)
     kept: bool = field(init=False)  # not inside a dropped value: its positions are recorded
 
     def __post_init__(self) -> None:
-        self.is_list = isinstance(self.value, list)
         self.kept = _DROPPED not in self.path
 
 
@@ -188,7 +186,7 @@ class _Builder:
             top = stack[-1]
             mark = event.start_mark
             key = top.pending_key
-            if top.is_list or (key is not None and key != _DROPPED):
+            if isinstance(top.value, list) or (key is not None and key != _DROPPED):
                 text = event.value
                 try:
                     value = resolve_plain_scalar(text) if not event.style and event.implicit[0] else text
