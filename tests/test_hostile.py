@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from archdoc.render.diagram import dot_failure
 from archdoc.errors import TimeLimitExceeded
 from archdoc.limits import time_limit
 from tests.conftest import SPECS, run
@@ -314,3 +315,11 @@ def test_findings_json_names_the_spec_by_its_file_name(tmp_path: Path) -> None:
     (tmp_path / "design.yaml").write_text(SIMPLE)
     run("render", str(tmp_path / "design.yaml"), "-o", str(tmp_path / "out"), "--formats", "json")
     assert json.loads((tmp_path / "out" / "design" / "findings.json").read_text())["spec"] == "design.yaml"
+
+
+def test_dots_error_is_kept_when_its_warnings_run_long() -> None:
+    # Under a tight --memory, dot prints a page of warnings and then the error that matters
+    warnings = b"".join(b"Warning: node 'n%d', graph 'g' size too small for label\n" % n for n in range(40))
+    error = b"(process:1): GLib-ERROR **: creating thread '[pango] FcFontSetMatch': Resource temporarily unavailable\n"
+    said = dot_failure(-6, warnings + error)
+    assert said.startswith("dot failed: (process:1): GLib-ERROR") and "Resource temporarily unavailable" in said

@@ -550,7 +550,11 @@ def _cpu_limit(seconds: int) -> Callable[[], None]:
 
 def dot_failure(status: int, stderr: bytes) -> str:
     """Why dot failed, in its words; its exit status or signal when it said nothing."""
-    said = " ".join(printable(stderr.decode("utf-8", errors="replace")).split())
+    lines = [" ".join(line.split()) for line in printable(stderr.decode("utf-8", errors="replace")).splitlines()]
+    # Its errors before its warnings: a failure under the memory limit follows a page of
+    # "size too small for label" warnings, and the error is what the user needs to read
+    errors = [line for line in lines if line and not line.startswith("Warning:")]
+    said = " ".join(errors + [line for line in lines if line.startswith("Warning:")])
     if said:
         return f"dot failed: {said[:500]}"
     if status < 0:
