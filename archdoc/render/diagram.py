@@ -54,7 +54,7 @@ from archdoc.render.scene import (
     Scene,
     Shape,
 )
-from archdoc.render.text import printable
+from archdoc.render.text import drawn_text, printable
 
 DNS_ICON = "digitalocean.network.Domain"
 LETSENCRYPT = "letsencrypt"  # the software table's entry whose icon a Let's Encrypt certificate gets
@@ -80,21 +80,12 @@ class DiagramFiles:
     css_size: tuple[int, int] | None = None  # the drawing's size at 96 dpi, when the PNG has another dpi
 
 
-MAX_TEXT = 200  # characters of one user text in the drawing; the report keeps it whole
-_NOT_XML = re.compile("[\ufffe\uffff]")  # code points XML forbids that printable() lets through
-
-
 def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
-    """User text made literal in a DOT label: backslashes doubled (no \\N or \\G escapes),
-    ampersands escaped (Graphviz decodes entities such as &lt;), line breaks folded, long
-    words wrapped, and past MAX_TEXT characters cut with an ellipsis (dot refuses a
-    quoted string over 16 KB, and nobody reads a paragraph in a box); what XML forbids
-    becomes U+FFFD, as control characters do. Quoting, and text that looks like an HTML
-    label, are graphviz.nohtml's."""
-    flat = " ".join(_NOT_XML.sub("\ufffd", printable(text)).split())
-    if len(flat) > MAX_TEXT:
-        flat = flat[: MAX_TEXT - 1] + "…"
-    flat = flat.replace("\\", "\\\\").replace("&", "&amp;")
+    """User text made literal in a DOT label: as ``drawn_text`` makes it, then backslashes
+    doubled (no \\N or \\G escapes), ampersands escaped (Graphviz decodes entities such as
+    &lt;) and long words wrapped. Quoting, and text that looks like an HTML label, are
+    graphviz.nohtml's."""
+    flat = drawn_text(text).replace("\\", "\\\\").replace("&", "&amp;")
     return "\n".join(textwrap.wrap(flat, width, break_on_hyphens=False)) or " "
 
 
