@@ -79,9 +79,11 @@ _ENV.filters["md"] = md
 _ENV.filters["md_trusted"] = md_trusted
 
 
-def render_markdown(report: Report, spec_name: str, diagram_src: str = DIAGRAM_FILE) -> str:
+def render_markdown(report: Report, spec_name: str, diagram_src: str = DIAGRAM_FILE, mermaid: str | None = None) -> str:
+    """report.md: the diagram as the image ``diagram_src``, or, given ``mermaid`` (a
+    flowchart from ``archdoc.render.mermaid``, which holds no backtick), as a ```mermaid block."""
     text = _ENV.get_template("report.md.j2").render(
-        report=report, diagram_src=diagram_src, spec_name=spec_name, version=__version__
+        report=report, diagram_src=diagram_src, mermaid=mermaid, spec_name=spec_name, version=__version__
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
