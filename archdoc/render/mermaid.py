@@ -189,8 +189,8 @@ class _Writer:
         if not shapes:
             return
         if frame.what != CLUSTER and len(shapes) == 1 and isinstance(shapes[0], Shape) and shapes[0].id == frame.id:
-            # a bare server (nothing runs on it): its box is the node
-            self.shape(shapes[0], depth, frame.lines, frame.mark)
+            # a bare server (nothing runs on it): its box is the node (its name, what it is, the box's lines)
+            self.shape(shapes[0], depth, frame.lines[:1] + shapes[0].lines[1:] + frame.lines[1:], frame.mark)
             return
         box_id = self.ids[frame.id]
         # The title is the box's first line; the others (address, what it lacks) are a node of
