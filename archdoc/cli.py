@@ -22,7 +22,7 @@ from archdoc import __version__
 from archdoc.course import COURSES, TASK_NAMES
 from archdoc.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK
 from archdoc.rules import Severity
-from archdoc.run.job import DIRECTIONS, FORMATS, THEMES  # light: the renderers import diagrams and weasyprint lazily
+from archdoc.run.job import DEFAULT_FORMATS, DIRECTIONS, FORMATS, MD_DIAGRAMS, THEMES  # light: renderers load lazily
 from archdoc.specfile import DEFAULT_MAX_BYTES
 
 # What must never reach a terminal from a spec or a file name: control characters (an
@@ -170,8 +170,8 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="output", show_default=True,
               metavar="FOLDER", help="A folder (render writes many files): each spec gets a folder named after "
               "its file in it.")
-@click.option("--formats", default=",".join(FORMATS), show_default=True,
-              help="Comma-separated outputs to write: " + ", ".join(FORMATS) + ".")
+@click.option("--formats", default=",".join(DEFAULT_FORMATS), show_default=True,
+              help="Comma-separated outputs to write: " + ", ".join(FORMATS) + " (diagram.mmd, a Mermaid flowchart).")
 @click.option("--format", "formats", hidden=True)  # check and diff say --format: accept it here too
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="LR", show_default=True,
               help="The diagram's flow: left to right, top to bottom, ...")
@@ -191,19 +191,23 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
               help="A course task (alx-N): the report says what each part added since the task before adds.")
 @click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True,
               help="The colours of the diagram (PNG, SVG) and of report.html's page.")
+@click.option("--md-diagram", type=click.Choice(MD_DIAGRAMS), default="image", show_default=True,
+              help="How report.md shows the diagram: the PNG, or a Mermaid block GitHub and GitLab draw "
+              "(the HTML and PDF reports show the drawing either way).")
 @fail_on_option
 @max_bytes_option
 @quiet_option
 @only_specs_option
 def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jobs: int | None, timeout: float,
            force: bool, plain: bool, expand: bool, memory: int, scheduler: str | None, task: str | None,
-           theme: str, fail_on: Severity | None, max_bytes: int, quiet: bool, only_specs: bool) -> None:
+           theme: str, md_diagram: str, fail_on: Severity | None, max_bytes: int, quiet: bool, only_specs: bool) -> None:
     """Draw the diagram and write the report of each spec: files, '-' for standard input,
     or folders (the *.yaml/*.yml in them whose top level has the archdoc key).
 
     Writes OUTPUT/<spec file stem>/: diagram.png, diagram.svg, report.md, report.html,
-    report.pdf and findings.json, and OUTPUT/index.html for the whole run. Specs that have
-    not changed since the last run into OUTPUT are skipped.
+    report.pdf and findings.json (diagram.mmd too with --formats mermaid), and
+    OUTPUT/index.html for the whole run. Specs that have not changed since the last run
+    into OUTPUT are skipped.
     """
     from pathlib import Path
 
@@ -216,7 +220,7 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
     settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain, expand, task,
-                        theme=theme)
+                        theme=theme, md_diagram=md_diagram)
     planned = plan(paths, max_bytes, only_specs)
     with click.progressbar(length=len(planned), label="Rendering", file=sys.stderr,
                            item_show_func=lambda item: _TERMINAL_UNSAFE.sub("\ufffd", item) if item else item,

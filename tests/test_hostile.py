@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from archdoc.render.diagram import dot_failure
 from archdoc.errors import TimeLimitExceeded
 from archdoc.limits import time_limit
+from archdoc.render.diagram import dot_failure
 from tests.conftest import SPECS, run
 
 SIMPLE = (SPECS / "0-simple_web_stack.yaml").read_text()

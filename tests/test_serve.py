@@ -108,6 +108,14 @@ def test_the_page_is_redrawn_when_the_spec_is_saved(serve: Callable[..., Served]
     expect(red_label).to_have_count(1)
     expect(locate(".report h1")).to_have_text("Live preview")
     page.screenshot(path=str(tmp_path / "before.png"), full_page=True)  # type: ignore[attr-defined]
+    # the report's diagram, to explore: a tooltip on hover, a finding's link outlines its component
+    page.hover("#c-lb-1")  # type: ignore[attr-defined]
+    expect(locate("#t-lb-1")).to_be_visible()
+    expect(locate("#t-lb-1")).to_contain_text("single point of failure")
+    locate('.report a[href="#c-lb-1"]').first.click()
+    ring = "getComputedStyle(document.querySelector('#c-lb-1 .ring')).stroke"
+    assert page.evaluate(ring) == "rgb(230, 126, 34)"  # type: ignore[attr-defined]
+    assert locate(".diagram.interactive").count() == 1  # shown once, at the top
 
     save(spec, TWO_BALANCERS)
     saved = time.monotonic()

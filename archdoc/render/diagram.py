@@ -5,8 +5,9 @@ clients, DNS, firewalls, certificates and monitoring appear where they act. Link
 their protocol and port; encrypted links are green and bold; replication is a dashed
 purple arrow from primary to replica; backup links and standby members are dashed.
 
-What goes where (tiers, groups of alike servers drawn once) is decided by
-``archdoc.render.layout``; this module turns it into a graph. ``diagrams`` builds the
+What is drawn, with which words (tiers, groups of alike servers drawn once, the marks),
+is decided by ``archdoc.render.scene`` and ``archdoc.render.layout``, which the Mermaid
+drawing shares; this module turns it into a graph. ``diagrams`` builds the
 Graphviz graph; archdoc runs ``dot`` itself, under a time limit and a CPU-time limit of
 its own: one run writes the SVG and the PNG (a big drawing is laid out alone first, so
 that its PNG gets a dpi that keeps it from costing seconds). Node ids are the spec's
@@ -31,17 +32,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archdoc.errors import RenderError, RenderTimeout
-from archdoc.explain.naming import name as name_of
 from archdoc.model import Topology
-from archdoc.model.components import Certificate, Database, Monitoring, Server
-from archdoc.model.components import Cluster as ClusterSpec
+from archdoc.model.components import Certificate
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software
 from archdoc.render.canvas import ICON_ROOT, Box, Canvas, Cluster, Edge, Node, icon_class, nohtml, same_rank
 from archdoc.render.ids import element_id, icon_id
 from archdoc.render.layout import Layout
 from archdoc.render.marks import NO_MARKS, Marks
-from archdoc.render.text import printable
+from archdoc.render.scene import (
+    AUXILIARY,
+    CLUSTER,
+    DNS,
+    ENCRYPTED,
+    GAP,
+    LEGEND,
+    REPLICATION,
+    SERVERS,
+    SINGLE_POINT,
+    Arrow,
+    Beside,
+    Frame,
+    Scene,
+    Shape,
+)
+from archdoc.render.text import drawn_text, printable
 from archdoc.render.theme import LIGHT, Theme
 
 DNS_ICON = "digitalocean.network.Domain"
@@ -86,22 +101,12 @@ class DiagramFiles:
     layout: Layout | None = None  # what was drawn where (groups of alike servers), for the interactive SVG
 
 
-MAX_TEXT = 200  # characters of one user text in the drawing; the report keeps it whole
-MAX_DNS_RECORDS = 12  # records the DNS node lists; "and N more" past that
-_NOT_XML = re.compile("[\ufffe\uffff]")  # code points XML forbids that printable() lets through
-
-
 def dot_text(text: str, width: int = LABEL_WIDTH) -> str:
-    """User text made literal in a DOT label: backslashes doubled (no \\N or \\G escapes),
-    ampersands escaped (Graphviz decodes entities such as &lt;), line breaks folded, long
-    words wrapped, and past MAX_TEXT characters cut with an ellipsis (dot refuses a
-    quoted string over 16 KB, and nobody reads a paragraph in a box); what XML forbids
-    becomes U+FFFD, as control characters do. Quoting, and text that looks like an HTML
-    label, are graphviz.nohtml's."""
-    flat = " ".join(_NOT_XML.sub("\ufffd", printable(text)).split())
-    if len(flat) > MAX_TEXT:
-        flat = flat[: MAX_TEXT - 1] + "…"
-    flat = flat.replace("\\", "\\\\").replace("&", "&amp;")
+    """User text made literal in a DOT label: as ``drawn_text`` makes it, then backslashes
+    doubled (no \\N or \\G escapes), ampersands escaped (Graphviz decodes entities such as
+    &lt;) and long words wrapped. Quoting, and text that looks like an HTML label, are
+    graphviz.nohtml's."""
+    flat = drawn_text(text).replace("\\", "\\\\").replace("&", "&amp;")
     return "\n".join(textwrap.wrap(flat, width, break_on_hyphens=False)) or " "
 
 
@@ -120,280 +125,108 @@ def icon_height(label: str) -> str:
 
 
 class _Drawing:
-    """Builds the graph of one topology inside a Canvas."""
+    """Builds the graph of one topology's Scene inside a Canvas."""
 
     def __init__(self, topology: Topology, marks: Marks = NO_MARKS, expand: bool = False, theme: Theme = LIGHT) -> None:
         self.topology = topology
-        self.marks = marks
         self.theme = theme
         self.styles = Styles.of(theme)
-        self.layout = Layout(topology, marks, expand)
+        self.scene = Scene(topology, marks, expand)
         self.nodes: dict[str, Node] = {}
-        self.edges: set[tuple[str, str, str]] = set()
 
-    # --- nodes -------------------------------------------------------------------
-    def node_label(self, component_id: str) -> str:
-        component = self.topology.components[component_id]
-        name = dot_text(name_of(self.topology, component_id))
-        kind = component.kind.singular
-        if isinstance(component, Database):
-            kind = f"{component.role} {kind}"
-        if isinstance(component, Certificate):  # at most three lines: more would run into the icon
-            kind = f"TLS cert for {component.domain}" if component.domain else kind
-        if isinstance(component, Monitoring) and component.to:
-            kind = f"{kind} → {component.to}"
-        if (component.label or component_id).strip().lower() == kind.lower():  # "Application files" says it
-            return nohtml(name)
-        return nohtml(f"{name}\n{dot_text(kind)}")
-
-    def add_node(self, component_id: str, in_own_box: bool = False) -> None:
-        """Draw a component (``in_own_box``: a server that holds nothing, drawn in its box,
-        which carries the server's id)."""
-        component = self.topology.components[component_id]
+    def add_node(self, shape: Shape) -> None:
+        if shape.id == DNS:
+            label = wide_lines(shape.lines)
+            self.nodes[DNS] = icon_class(DNS_ICON)(nohtml(label), nodeid=DNS, height=icon_height(label))
+            return
+        component = self.topology.components[shape.id]
         software_text = component.software
         if isinstance(component, Certificate) and component.issuer and "encrypt" in component.issuer.lower():
             software_text = LETSENCRYPT
         icon = icon_for(component.kind, software_text)
-        label = self.node_label(component_id)
+        label = nohtml("\n".join(dot_text(line) for line in shape.lines))
         marked = {}
-        if component_id in self.marks.single_points:  # a hostless unit: outline it
+        if shape.single_point:  # a hostless unit: outline it
             warning = self.theme.warning
             marked = {"shape": "box", "style": "rounded", "color": warning, "penwidth": "3",
                       "xlabel": "single point of failure", "fontcolor": warning}
-        marked["id"] = icon_id(component_id) if in_own_box else element_id(component_id)
-        self.nodes[component_id] = icon(label, nodeid=component_id, height=icon_height(label), **marked)
+        # a server that holds nothing is drawn in its box, which carries the server's id
+        in_own_box = component.kind == Kind.SERVER
+        marked["id"] = icon_id(shape.id) if in_own_box else element_id(shape.id)
+        self.nodes[shape.id] = icon(label, nodeid=shape.id, height=icon_height(label), **marked)
 
-    def server_label(self, server_id: str) -> str:
-        server = self.topology.components[server_id]
-        assert isinstance(server, Server)
-        if server_id in self.layout.groups:
-            return "\n".join(dot_text(line, 40) for line in self.layout.group_lines(server_id))
-        details = [server.ip or "", "public" if server.public else ""]
-        extra = " · ".join(d for d in details if d)
-        title = dot_text(name_of(self.topology, server_id), 40)
-        lines = [title] + ([dot_text(extra, 40)] if extra else [])
-        gaps = [gap for gap, found in (("no firewall", self.marks.unprotected), ("no monitoring", self.marks.unmonitored))
-                if server_id in found]
-        if server_id in self.marks.single_points:
-            lines.append("SINGLE POINT OF FAILURE")
-        if gaps:
-            lines.append(" · ".join(gaps))
-        return "\n".join(lines)
+    def draw_frame(self, frame: Frame) -> None:
+        """A server's box with what runs on it (a group's box stacked); a cluster's box
+        around its members."""
+        if frame.what == CLUSTER:
+            with Box(f"grp_{frame.id}", wide_lines(frame.lines),
+                     {**self.styles.group_box, "id": element_id(frame.id)}) as box:
+                self.draw_content(box, frame.content)
+        elif frame.what == SERVERS:
+            with Box(f"stk_{frame.id}", "", self.styles.stack_box):
+                self._server_box(frame)
+        else:
+            self._server_box(frame)
 
-    def draw_server(self, server_id: str) -> None:
-        """A server's box with what runs on it; a group's box (stacked) for its drawn member,
-        nothing for its other members."""
-        if self.layout.hidden(server_id):
-            return
-        group = self.layout.groups.get(server_id)
-        if group is None:
-            self._server_box(server_id, [server_id])
-            return
-        with Box(f"stk_{server_id}", "", self.styles.stack_box):
-            self._server_box(server_id, group.members)
-
-    def _server_box(self, server_id: str, members: list[str] | tuple[str, ...]) -> None:
-        hosted = list(self.topology.hosted_on[server_id])
+    def _server_box(self, frame: Frame) -> None:
         style = dict(self.styles.server_box)
-        if server_id in self.marks.single_points:
+        if frame.mark == SINGLE_POINT:
             style.update(pencolor=self.theme.warning, penwidth="3", fontcolor=self.theme.warning)
-        elif any(m in self.marks.unprotected or m in self.marks.unmonitored for m in members):
+        elif frame.mark == GAP:
             style.update(pencolor=self.theme.gap, penwidth="2")
-        style["id"] = element_id(server_id)
-        with Box(f"srv_{server_id}", self.server_label(server_id), style) as box:
-            if not hosted:  # a bare machine still needs something to show
-                self.add_node(server_id, in_own_box=True)
-            for component_id in hosted:
-                self.add_node(component_id)
-            # its own certificates, and those held for what it runs (drawn beside their holder)
-            certificates = self.certificates_for(server_id) + [c for h in hosted for c in self.certificates_for(h)]
-            for cert in certificates:
-                self.add_node(cert)
-            self.stack_accessories(box, hosted + certificates)
+        style["id"] = element_id(frame.id)
+        with Box(f"srv_{frame.id}", wide_lines(frame.lines), style) as box:
+            self.draw_content(box, frame.content)
 
-    def stack_accessories(self, box: Cluster, ids: list[str]) -> None:
-        """Put what takes no traffic (code, agents, certificates) in the column of what
-        does, so it sits beside it instead of stretching the picture."""
-        linked = [c for c in ids if c in self.topology.linked]
-        if not linked:
-            return
-        apps = [c for c in linked if self.topology.kind(c) == Kind.APP_SERVER]
-        for accessory in (c for c in ids if c not in self.topology.linked):
-            anchor = apps[0] if apps and self.topology.kind(accessory) == Kind.APP_FILES else linked[0]
-            same_rank(box, anchor, accessory)
-
-    def certificates_for(self, holder: str) -> list[str]:
-        return self.layout.certificates_for(holder)
-
-    def group_label(self, cluster_id: str) -> str:
-        cluster = self.topology.components[cluster_id]
-        assert isinstance(cluster, ClusterSpec)
-        mode = cluster.mode.replace("_", "-")
-        details = f"{mode} cluster · VIP {cluster.vip}" if cluster.vip else f"{mode} cluster"
-        return f"{dot_text(name_of(self.topology, cluster_id), 40)}\n{dot_text(details, 40)}"
+    def draw_content(self, box: Cluster | None, content: list[Shape | Frame | Beside]) -> None:
+        for item in content:
+            if isinstance(item, Shape):
+                self.add_node(item)
+            elif isinstance(item, Frame):
+                self.draw_frame(item)
+            else:
+                assert box is not None, "only a box keeps its nodes side by side"
+                same_rank(box, item.anchor, item.other)
 
     # --- the whole picture ---------------------------------------------------------
     def draw(self) -> None:
-        topology = self.topology
-        placed_servers: set[str] = set()
-        placed: set[str] = set()
-        for cluster_id in topology.of_kind(Kind.CLUSTER):
-            members = topology.members(cluster_id)
-            with Box(f"grp_{cluster_id}", self.group_label(cluster_id),
-                     {**self.styles.group_box, "id": element_id(cluster_id)}) as group:
-                for member in members:
-                    server = member if topology.kind(member) == Kind.SERVER else topology.host_of(member)
-                    if server is None:
-                        if member not in placed:
-                            self.add_node(member)
-                    elif server not in placed_servers:
-                        self.draw_server(server)
-                        placed_servers.add(server)
-                        placed.update(topology.hosted_on[server])
-                    placed.add(member)
-                for cert in self.certificates_for(cluster_id):
-                    self.add_node(cert)
-                    placed.add(cert)
-                    if members[0] in self.nodes:
-                        same_rank(group, members[0], cert)
-        for server in topology.of_kind(Kind.SERVER):
-            if server not in placed_servers:
-                self.draw_server(server)
-                placed.update(topology.hosted_on[server])
-        placed.update(c for s in topology.of_kind(Kind.SERVER)
-                      for holder in (s, *topology.hosted_on[s]) for c in self.certificates_for(holder))
-        for component_id, component in topology.components.items():
-            if component_id in placed or component.kind in (Kind.SERVER, Kind.CLUSTER):
-                continue
-            if component_id in self.layout.aliases:  # a grouped member's: the group shows its own
-                continue
-            if isinstance(component, Certificate) and component.for_ and component.for_ in self.nodes:
-                continue
-            if getattr(component, "host", None) is None:
-                self.add_node(component_id)
-        self.draw_dns()
-        self.draw_links()
-        self.draw_replication()
-        self.draw_monitoring()
-        self.draw_certificate_holders()
-        if self.marks:
-            self.draw_legend()
+        scene = self.scene
+        self.draw_content(None, scene.content)
+        for arrow in scene.arrows:
+            self.edge(arrow)
+        if scene.legend:
+            self.draw_legend(scene.legend)
 
-    def draw_legend(self) -> None:
-        lines = ["Legend"]
-        if self.marks.single_points:
-            lines.append("red box: single point of failure")
-        if self.marks.unprotected or self.marks.unmonitored:
-            lines.append("orange box: no firewall or no monitoring")
-        if self.marks.plain_entries:
-            lines.append("red link: users' traffic in plain text")
-        topology = self.topology
-        if any(flow.link.encrypted for flow in topology.flows):
-            lines.append("green link: encrypted")
-        if any(isinstance(c, Database) and c.replica_of for c in topology.components.values()):
-            lines.append("dashed purple: replication")
-        if any(flow.link.backup for flow in topology.flows) or any(
-                isinstance(c, ClusterSpec) and c.mode == "active_passive" for c in topology.components.values()):
-            lines.append("dashed: backup or standby")
+    def draw_legend(self, legend: Shape) -> None:
         # diagrams' default node is a fixed 1.4-inch box labelled at the bottom: not for text
-        legend = Node(nohtml("\\l".join(lines) + "\\l"), nodeid="_legend", shape="note", fontsize="13",
-                      style="filled", fillcolor=self.theme.legend_fill, color=self.theme.box_pen, margin="0.15,0.1",
-                      fixedsize="false", width="0", height="0", labelloc="c")
-        self.nodes["_legend"] = legend
+        node = Node(nohtml("\\l".join(legend.lines) + "\\l"), nodeid=LEGEND, shape="note", fontsize="13",
+                    style="filled", fillcolor=self.theme.legend_fill, color=self.theme.box_pen, margin="0.15,0.1",
+                    fixedsize="false", width="0", height="0", labelloc="c")
+        self.nodes[LEGEND] = node
 
-    def edge(self, source: str, target: str, label: str = "", **attrs: str) -> None:
-        """An arrow between the nodes drawn for two components (a group's member is drawn
-        as its first member): one arrow however many members it stands for."""
-        drawn_source, drawn_target = self.layout.drawn_as(source), self.layout.drawn_as(target)
-        if drawn_source is None or drawn_target is None or (drawn_source == drawn_target and source != target):
-            return
-        source, target = drawn_source, drawn_target
-        key = (source, target, label)
-        if key in self.edges or source not in self.nodes or target not in self.nodes:
-            return
-        self.edges.add(key)
-        self.nodes[source] >> Edge(label=nohtml(label) if label else "", **attrs) >> self.nodes[target]
+    def edge(self, arrow: Arrow) -> None:
+        lines = [arrow.text] if arrow.text else []
+        if arrow.note:
+            lines.append(dot_text(arrow.note))
+        label = "\n".join(lines + list(arrow.tags))
+        attrs: dict[str, str]
+        if arrow.look == REPLICATION:
+            attrs = {"constraint": "false", **self.styles.replication}
+        elif arrow.look == AUXILIARY:
+            attrs = dict(self.styles.auxiliary)
+        else:
+            attrs = dict(self.styles.encrypted if arrow.look == ENCRYPTED else self.styles.plain)
+            if arrow.dashed:
+                attrs["style"] = "dashed"
+            if arrow.warning:
+                warning = self.theme.warning
+                attrs.update(color=warning, fontcolor=warning, penwidth="2.5")
+        self.nodes[arrow.source] >> Edge(label=nohtml(label) if label else "", **attrs) >> self.nodes[arrow.target]
 
-    def draw_dns(self) -> None:
-        records = self.topology.dns
-        if not records:
-            return
-        lines = [dot_text("DNS" + (f" for {self.topology.domain}" if self.topology.domain else ""), 40)]
-        for record in records[:MAX_DNS_RECORDS]:
-            lines.append(dot_text(f"{record.name} {record.type} → {self.resolved(record.to)}", 40))
-        if len(records) > MAX_DNS_RECORDS:
-            lines.append(f"and {len(records) - MAX_DNS_RECORDS} more")
-        label = "\n".join(lines)
-        self.nodes["_dns"] = icon_class(DNS_ICON)(nohtml(label), nodeid="_dns", height=icon_height(label))
-        for client in self.topology.clients:
-            self.edge(client, "_dns", "DNS lookup", **self.styles.auxiliary)
 
-    def resolved(self, target: str) -> str:
-        component = self.topology.components.get(target)
-        address = getattr(component, "ip", None) or getattr(component, "vip", None)
-        return f"{target} ({address})" if address else target
-
-    def link_label(self, protocol: str, port: int | None, access: str | None, label: str | None) -> str:
-        text = f"{protocol}:{port}" if port else protocol
-        if access in ("read", "write"):
-            text += f" ({access})"
-        if label:
-            text += f"\n{dot_text(label)}"
-        return text
-
-    def draw_links(self) -> None:
-        """One arrow per flow, but once per pair of drawn nodes and kind of link: the
-        flows between two groups (500 by 500 servers: 250,000) are looked at once each."""
-        done: set[tuple[object, ...]] = set()
-        for flow in self.topology.flows:
-            link = flow.link
-            target_cluster = self.topology.components[link.target]
-            standby = isinstance(target_cluster, ClusterSpec) and target_cluster.mode == "active_passive" \
-                and flow.target != target_cluster.members[0]
-            source_cluster = self.topology.components[link.source]
-            standby = standby or (isinstance(source_cluster, ClusterSpec) and source_cluster.mode == "active_passive"
-                                  and flow.source != source_cluster.members[0])
-            seen = (self.layout.drawn_as(flow.source), self.layout.drawn_as(flow.target), link.protocol, link.port,
-                    link.access, link.label, link.backup, link.encrypted, standby, flow.source in self.topology.clients)
-            if seen in done:
-                continue
-            done.add(seen)
-            style = dict(self.styles.encrypted if link.encrypted else self.styles.plain)
-            label = self.link_label(link.protocol, link.port, link.access, link.label)
-            if link.backup or standby:
-                style["style"] = "dashed"
-                label += "\nbackup" if link.backup else "\nstandby"
-            if flow.source in self.topology.clients and not link.encrypted and self.marks.plain_entries:
-                style.update(color=self.theme.warning, fontcolor=self.theme.warning, penwidth="2.5")
-                label += "\nplain text"
-            firewall = self.layout.firewall_in_front(flow.source, flow.target)
-            if firewall is not None:
-                self.edge(flow.source, firewall, label, **style)
-                self.edge(firewall, flow.target, "", **style)
-            else:
-                self.edge(flow.source, flow.target, label, **style)
-
-    def draw_replication(self) -> None:
-        for replica_id, replica in self.topology.components.items():
-            if isinstance(replica, Database) and replica.replica_of:
-                mode = replica.replication.replace("_", "-")
-                self.edge(replica.replica_of, replica_id, f"{mode} replication", constraint="false",
-                          **self.styles.replication)
-
-    def draw_monitoring(self) -> None:
-        """Agents sit on the servers they watch, with where they ship in their label; an
-        agent watching hostless components links to each."""
-        for agent_id, agent in self.topology.components.items():
-            if isinstance(agent, Monitoring):
-                for watched in agent.for_:
-                    self.edge(agent_id, watched, "watches", **self.styles.auxiliary)
-
-    def draw_certificate_holders(self) -> None:
-        for cert_id, cert in self.topology.components.items():
-            if isinstance(cert, Certificate) and cert.for_ and cert.host is None:
-                holder = self.topology.components[cert.for_]
-                if not isinstance(holder, ClusterSpec) and holder.kind != Kind.SERVER:
-                    self.edge(cert_id, cert.for_, "TLS", **self.styles.auxiliary)
+def wide_lines(lines: tuple[str, ...]) -> str:
+    """A box's (or the DNS node's) lines, each wrapped at 40 characters."""
+    return "\n".join(dot_text(line, 40) for line in lines)
 
 
 def diagram_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS, expand: bool = False,
@@ -615,4 +448,4 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
             _run_dot([f"-Gdpi={dpi}", "-Tpng", "-o", str(png)], graph, deadline, timeout)
             css_size = (round(width), round(height)) if dpi != BASE_DPI else None
         svg.write_text(inline_icons(whole_view(svg_text), made), encoding="utf-8")
-    return DiagramFiles(png, svg, css_size, drawing.layout)
+    return DiagramFiles(png, svg, css_size, drawing.scene.layout)

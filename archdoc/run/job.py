@@ -54,10 +54,12 @@ from archdoc.specfile import DEFAULT_MAX_BYTES, loads
 from archdoc.specfile.reading import STDIN, STDIN_FOLDER, display_name, is_stdin, read_spec_bytes
 from archdoc.specfile.yaml_source import decode_utf8
 
-FORMATS = ("png", "svg", "md", "html", "pdf", "json")
+DEFAULT_FORMATS = ("png", "svg", "md", "html", "pdf", "json")  # the outputs docs/format.md promises
+FORMATS = (*DEFAULT_FORMATS, "mermaid")
 DIRECTIONS = ("LR", "TB", "RL", "BT")
+MD_DIAGRAMS = ("image", "mermaid")  # how report.md shows the diagram: the PNG, or a ```mermaid block
 FILES = {"png": "diagram.png", "svg": "diagram.svg", "md": "report.md", "html": "report.html",
-         "pdf": "report.pdf", "json": "findings.json"}
+         "pdf": "report.pdf", "json": "findings.json", "mermaid": "diagram.mmd"}
 CACHE_FILE = ".archdoc.json"
 PAGE_PICTURE = ".diagram-page.jpg"  # the diagram as the PDF shows it, while the PDF is written
 
@@ -70,7 +72,7 @@ class Settings:
     """What every spec of a run is rendered with."""
 
     out_root: Path
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     direction: str = "LR"
     timeout: float = 60
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -79,11 +81,12 @@ class Settings:
     expand: bool = False  # draw every server, never a group of alike ones as one box
     task: str | None = None  # a course task (alx-N): the report says what was added since the task before
     theme: str = "light"  # the colours of the diagram and of the HTML page: light or dark
+    md_diagram: str = "image"  # report.md's diagram: "image" (diagram.png) or "mermaid" (a ```mermaid block)
 
     def key(self, spec: bytes) -> str:
         """What an output folder was made from: the spec, archdoc itself and the options."""
         options = json.dumps([sorted(self.formats), self.direction, self.max_bytes, self.plain, self.expand, self.task,
-                              self.theme])
+                              self.theme, self.md_diagram])
         digest = hashlib.sha256()
         for part in (spec, code_fingerprint().encode(), options.encode()):
             digest.update(hashlib.sha256(part).digest())
@@ -199,9 +202,10 @@ def previous_task_design(task: str) -> tuple[str, Analysis] | None:
 
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
                   timeout: float, plain: bool = False, expand: bool = False, task: str | None = None,
-                  theme: str = "light") -> Picture | None:
+                  theme: str = "light", md_diagram: str = "image") -> Picture | None:
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
-    empty); return the diagram, when one was drawn."""
+    empty); return the diagram, when one was drawn. report.md shows the diagram as
+    ``md_diagram`` says; the HTML and PDF reports always show the drawing itself."""
     from archdoc.explain import build_report
     from archdoc.render.diagram import render_diagram
     from archdoc.render.interactive import interactive_diagram
@@ -211,13 +215,22 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     formats = set(formats)
     spec_name = Path(path).name
     picture = None
-    if formats & {"png", "svg", "md", "html", "pdf"}:
-        marks = NO_MARKS if plain else diagram_marks(analysis)
+    marks = NO_MARKS if plain else diagram_marks(analysis)
+    embed_mermaid = "md" in formats and md_diagram == "mermaid"
+    if formats & {"png", "svg", "html", "pdf"} or ("md" in formats and not embed_mermaid):
         drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand, theme_named(theme))
         picture = Picture(drawn.png.read_bytes(), drawn.css_size)
+    mermaid = None
+    if "mermaid" in formats or embed_mermaid:
+        from archdoc.render.mermaid import mermaid_source
+
+        mermaid = mermaid_source(analysis.topology, direction, marks, expand)
+        if "mermaid" in formats:
+            (folder / FILES["mermaid"]).write_text(mermaid, encoding="utf-8")
     report = build_report(analysis, since=previous_task_design(task) if task else None)
     if "md" in formats:
-        (folder / FILES["md"]).write_text(render_markdown(report, spec_name), encoding="utf-8")
+        markdown = render_markdown(report, spec_name, mermaid=mermaid if embed_mermaid else None)
+        (folder / FILES["md"]).write_text(markdown, encoding="utf-8")
     if formats & {"html", "pdf"}:
         assert picture is not None
         if "html" in formats:  # the SVG inline, each finding linked to its component
@@ -278,7 +291,8 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     ordinary_permissions(staged)
     try:
         picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
-                                settings.plain, settings.expand, settings.task, settings.theme)
+                                settings.plain, settings.expand, settings.task, settings.theme,
+                                settings.md_diagram)
         small = picture.thumbnail() if picture else None
         for fmt in ("png", "svg"):  # the diagram was drawn for the report; keep it only if asked for
             if fmt not in settings.formats:

@@ -22,11 +22,11 @@ from archdoc.errors import BatchError
 from archdoc.files import temporary_folder
 from archdoc.run import Settings
 from archdoc.serve.live import LiveRun
+from archdoc.serve.page import SERVED_FORMATS
 from archdoc.serve.server import PreviewServer
 from archdoc.specfile import SPEC_SUFFIXES
 from archdoc.specfile.reading import is_stdin
 
-FORMATS = ("svg", "md", "html", "json")  # what the pages show and link to; no PDF (slow, and not for a screen)
 TEMPORARY_PREFIX = "archdoc-serve-"
 WATCH_START_SECONDS = 1.0  # the watcher's first word, once watching: a save made while it started is rendered
 
@@ -45,7 +45,7 @@ def serve(path: str, port: int, direction: str, timeout: float, max_bytes: int,
         raise BatchError(f"{path}: no such file or folder")
     root = temporary_folder(Path(tempfile.gettempdir()), TEMPORARY_PREFIX)
     try:
-        live = LiveRun(target, Settings(root, FORMATS, direction, timeout, max_bytes), tell)
+        live = LiveRun(target, Settings(root, SERVED_FORMATS, direction, timeout, max_bytes), tell)
         try:
             server = PreviewServer(port, live)
         except OSError as error:

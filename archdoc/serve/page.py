@@ -22,7 +22,10 @@ from archdoc.render.text import printable_value
 from archdoc.run.job import FAILED, FILES, INPUT_ERROR, RENDERED, TIMEOUT, UNCHANGED, RenderResult
 
 SCRIPT = "/live.js"
-SERVED_FILES = (FILES["html"], FILES["md"], FILES["svg"], FILES["json"])  # what a design's folder offers raw
+# What serve renders, and what a design's folder offers raw: no PDF (WeasyPrint's second
+# or so would delay every update) and no PNG (the page shows the SVG)
+SERVED_FORMATS = ("html", "md", "svg", "json")
+SERVED_FILES = tuple(FILES[fmt] for fmt in SERVED_FORMATS)
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("archdoc.serve", "templates"),
@@ -31,36 +34,37 @@ _ENV = jinja2.Environment(
     finalize=printable_value,
 )
 
-# Pieces of archdoc's own outputs (never of a user's file): the SVG from its root element
-# on (an XML prolog cannot stand inside HTML), and the report's style sheet and body.
-_SVG_ROOT = re.compile(r"<svg\b")
+# Pieces of archdoc's own report.html (never of a user's file): its style sheet, its body,
+# and in the body the interactive diagram (zoom steps, then the inline SVG, which holds
+# no <div>), which the page shows at the top.
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 _BODY = re.compile(r"<body>(.*)</body>", re.DOTALL)
-_REPORT_DIAGRAM = re.compile(r'<p class="diagram[^"]*">.*?</p>\n?', re.DOTALL)
+_REPORT_DIAGRAM = re.compile(r'<div class="diagram interactive">.*?</svg></div></div>\n?', re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Drawn:
     """The last outputs of a design that rendered: what its page shows below any error."""
 
-    svg: str  # diagram.svg, from its <svg> element on
+    diagram: str  # report.html's interactive diagram: each component linked to its findings
     findings: list[dict[str, Any]]
     report_style: str
-    report_body: str  # report.html's body, without its own picture of the diagram
+    report_body: str  # report.html's body, without the diagram
 
 
 def read_drawn(folder: Path) -> Drawn | None:
     """What a design's output folder holds, or None when nothing rendered there yet."""
     try:
-        svg = (folder / FILES["svg"]).read_text(encoding="utf-8")
         findings = json.loads((folder / FILES["json"]).read_text(encoding="utf-8"))["findings"]
         report = (folder / FILES["html"]).read_text(encoding="utf-8")
     except (OSError, ValueError, KeyError):
         return None
-    root, style, body = _SVG_ROOT.search(svg), _STYLE.search(report), _BODY.search(report)
-    if root is None or style is None or body is None:
+    style, body = _STYLE.search(report), _BODY.search(report)
+    diagram = _REPORT_DIAGRAM.search(body.group(1)) if body else None
+    if style is None or body is None or diagram is None:
         return None
-    return Drawn(svg[root.start():], findings, style.group(1), _REPORT_DIAGRAM.sub("", body.group(1), count=1))
+    rest = body.group(1)[: diagram.start()] + body.group(1)[diagram.end():]
+    return Drawn(diagram.group(0), findings, style.group(1), rest)
 
 
 @dataclass(frozen=True)
@@ -93,13 +97,13 @@ def _status(view: DesignView) -> tuple[str, str, list[str]]:
 
 
 def design_page(view: DesignView, version: int) -> str:
-    """A design's live page: its errors, if any, then the last good diagram (inline SVG),
-    its findings and its report. The one place the page is put together."""
+    """A design's live page: its errors, if any, then the last good diagram (the report's,
+    to explore), its findings and its report. The one place the page is put together."""
     state, status, problems = _status(view)
     drawn = view.drawn
     return _ENV.get_template("page.html.j2").render(
         view=view, state=state, status=status, problems=problems, version=version, script=SCRIPT, files=SERVED_FILES,
-        svg=Markup(drawn.svg) if drawn else None,
+        diagram=Markup(drawn.diagram) if drawn else None,
         findings=drawn.findings if drawn else [],
         report_style=Markup(drawn.report_style) if drawn else "",
         report_body=Markup(drawn.report_body) if drawn else None,
