@@ -111,10 +111,12 @@ def test_the_page_is_redrawn_when_the_spec_is_saved(serve: Callable[..., Served]
     # the report's diagram, to explore: a tooltip on hover, a finding's link outlines its component
     page.hover("#c-lb-1")  # type: ignore[attr-defined]
     expect(locate("#t-lb-1")).to_be_visible()
-    expect(locate("#t-lb-1")).to_contain_text("single point of failure")
+    expect(locate("#t-lb-1")).to_contain_text("high · Single point of failure")
     locate('.report a[href="#c-lb-1"]').first.click()
     ring = "getComputedStyle(document.querySelector('#c-lb-1 .ring')).stroke"
     assert page.evaluate(ring) == "rgb(230, 126, 34)"  # type: ignore[attr-defined]
+    node, bar = locate("#c-lb-1").bounding_box(), locate(".bar").bounding_box()
+    assert node["y"] >= bar["y"] + bar["height"]  # in sight, not under the page's bar
     assert locate(".diagram.interactive").count() == 1  # shown once, at the top
 
     save(spec, TWO_BALANCERS)
@@ -123,7 +125,7 @@ def test_the_page_is_redrawn_when_the_spec_is_saved(serve: Callable[..., Served]
     assert time.monotonic() - saved < 2, time.monotonic() - saved
     expect(red_label).to_have_count(0)
     expect(spof).to_have_count(0)
-    expect(locate("#diagram svg g.node title", has_text="lb-2")).to_have_count(1)
+    expect(locate("#diagram svg #c-lb-2")).to_have_count(1)
     page.screenshot(path=str(tmp_path / "after.png"), full_page=True)  # type: ignore[attr-defined]
 
     with spec.open("a", encoding="utf-8") as file:  # a broken edit: the last line left unfinished
@@ -131,7 +133,7 @@ def test_the_page_is_redrawn_when_the_spec_is_saved(serve: Callable[..., Served]
     problems = locate("#problems pre")
     expect(problems).to_contain_text(re.compile(re.escape(f"{spec}:") + r"\d+:\d+: YAML syntax error"),
                                      timeout=2_000)
-    expect(locate("#diagram svg g.node title", has_text="lb-2")).to_have_count(1)  # the last good drawing
+    expect(locate("#diagram svg #c-lb-2")).to_have_count(1)  # the last good drawing
     expect(locate("#findings")).to_be_visible()
     page.screenshot(path=str(tmp_path / "broken.png"), full_page=True)  # type: ignore[attr-defined]
 

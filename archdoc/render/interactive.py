@@ -116,8 +116,10 @@ class _Facts:
         elif isinstance(component, Cluster):
             details += [component.mode.replace("_", "-"), "members " + _cut(", ".join(component.members), 80)]
         else:
-            details.append(f"software {_cut(software_name(component.software) or component.software or 'none', 40)}")
-            details.append(f"host {_cut(topology.host_of(drawn) or 'none', 40)}")
+            if component.software:  # what it lacks is said by the findings, not as "none"
+                details.append(f"software {_cut(software_name(component.software) or component.software, 40)}")
+            if topology.host_of(drawn):
+                details.append(f"host {_cut(topology.host_of(drawn), 40)}")
         lines += [("", line) for line in textwrap.wrap(" · ".join(d for d in details if d), TIP_WIDTH)]
         others = self.stands_for.get(drawn, [])
         if others:
