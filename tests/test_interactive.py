@@ -196,6 +196,8 @@ def test_the_dark_theme_darkens_the_picture_and_the_page(tmp_path: Path, page: A
     page.goto((out / SIMPLE / "report.html").as_uri())
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 32, 42)"
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(234, 236, 238)"
+    page.goto((out / "index.html").as_uri())  # the run's index too
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 32, 42)"
     again = run("render", str(spec), "-o", str(out), "--formats", "png,html")  # light: drawn again, not skipped
     assert "rendered" in again.stdout and "unchanged" not in again.stdout
     with Image.open(out / SIMPLE / "diagram.png") as picture:

@@ -42,7 +42,7 @@ def render_plan(planned: Plan, settings: Settings, workers: int, force: bool = F
                 started=lambda job: in_hand.append(job.path),
             )
             seconds = time.perf_counter() - started
-            return Run(results, seconds, write_index(results, settings.out_root, seconds))
+            return Run(results, seconds, write_index(results, settings.out_root, seconds, settings.theme))
     except FolderLocked as error:
         raise BatchError(str(error)) from None
     except OSError as error:

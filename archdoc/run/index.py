@@ -50,8 +50,10 @@ def check_index_is_ours(out_root: Path) -> None:
                      f"(move it away, or choose another output folder)")
 
 
-def index_html(results: Sequence[RenderResult], out_root: Path, seconds: float, page: str = "report.html") -> str:
-    """The run's index; each design's picture links to ``FOLDER/page`` (archdoc serve links its live page)."""
+def index_html(results: Sequence[RenderResult], out_root: Path, seconds: float, page: str = "report.html",
+               theme: str = "light") -> str:
+    """The run's index; each design's picture links to ``FOLDER/page`` (archdoc serve links its
+    live page); ``theme`` the page's colours, as the reports'."""
     done = [r for r in results if r.status in (RENDERED, UNCHANGED)]
     cards = [_Card(r, frozenset(p.name for p in (out_root / r.folder).iterdir())) for r in done]
     return _ENV.get_template("index.html.j2").render(
@@ -61,11 +63,12 @@ def index_html(results: Sequence[RenderResult], out_root: Path, seconds: float, 
         totals=format_totals(results, seconds),
         links=LINKS,
         page=page,
+        theme=theme,
     )
 
 
-def write_index(results: Sequence[RenderResult], out_root: Path, seconds: float) -> Path:
+def write_index(results: Sequence[RenderResult], out_root: Path, seconds: float, theme: str = "light") -> Path:
     """Write (atomically) and return DIR/index.html."""
     target = out_root / "index.html"
-    write_atomically(target, index_html(results, out_root, seconds))
+    write_atomically(target, index_html(results, out_root, seconds, theme=theme))
     return target
