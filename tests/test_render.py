@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from archdoc.render.pdf import OutputFolderFetcher
 from tests.conftest import ROOT, SPECS, run
+from tests.test_serve import ONE_BALANCER
 
 EXAMPLES = [p.stem for p in sorted(SPECS.glob("*.yaml"))]
 GOLDEN = ROOT / "tests" / "golden"
@@ -205,3 +206,23 @@ def test_findings_are_marked_on_the_diagram_and_plain_draws_none(tmp_path: Path)
 def test_a_label_that_names_the_kind_is_not_repeated(rendered_examples: Path) -> None:
     svg = (rendered_examples / "0-simple_web_stack" / "diagram.svg").read_text()
     assert svg.count(">Application files<") == 1 and ">application files<" not in svg
+
+
+def test_a_hostless_single_point_gets_a_red_box_clear_of_its_label(tmp_path: Path) -> None:
+    spec = tmp_path / "hostless.yaml"
+    spec.write_text(ONE_BALANCER, encoding="utf-8")  # lb-1 has no server of its own
+    assert run("render", str(spec), "-o", str(tmp_path / "out"), "--formats", "svg").exit_code == 0
+    svg = ET.parse(tmp_path / "out" / "hostless" / "diagram.svg").getroot()
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    box = next(g for g in svg.iterfind(".//s:g[@class='cluster']", ns)
+               if g.findtext("s:title", namespaces=ns) == "cluster_spf_lb-1")
+    outline = box.find("s:path", ns)
+    assert outline is not None and outline.get("stroke") == "#c0392b"
+    assert [t.text for t in box.iterfind("s:text", ns)] == ["single point of failure"]
+    numbers = [float(n) for n in re.findall(r"-?[\d.]+", outline.get("d", ""))]
+    xs, ys = numbers[0::2], numbers[1::2]
+    node = svg.find(".//s:g[@id='c-lb-1']", ns)
+    assert node is not None
+    for text in node.iterfind("s:text", ns):  # "lb-1", "load balancer": inside, off the outline
+        x, y = float(text.get("x", 0)), float(text.get("y", 0))
+        assert min(xs) + 40 < x < max(xs) - 40 and min(ys) + 20 < y < max(ys) - 4, text.text

@@ -100,8 +100,8 @@ def test_the_page_is_redrawn_when_the_spec_is_saved(serve: Callable[..., Served]
     page.goto(served.url)  # type: ignore[attr-defined]
     locate = page.locator  # type: ignore[attr-defined]
     spof = locate("#findings tr.finding", has=locate("td.rule", has_text=re.compile("^spof$")))
-    red = locate(f'#diagram svg g.node [stroke="{RED}"]')
-    red_label = locate("#diagram svg g.node text", has_text=re.compile("^single point of failure$"))
+    red = locate(f'#diagram svg g.cluster [stroke="{RED}"]')  # the red box around a hostless single point
+    red_label = locate("#diagram svg g.cluster text", has_text=re.compile("^single point of failure$"))
     expect(spof).to_have_count(1, timeout=15_000)  # the first render, archdoc's start included
     expect(spof.locator("td.component")).to_have_text("lb-1")
     expect(red).to_have_count(1)

@@ -76,6 +76,7 @@ class Styles:
     server_box: dict[str, str]
     stack_box: dict[str, str]
     group_box: dict[str, str]
+    single_point_box: dict[str, str]
 
     @classmethod
     def of(cls, theme: Theme) -> Styles:
@@ -90,6 +91,8 @@ class Styles:
                        "label": ""},
             group_box={"bgcolor": theme.group_fill, "pencolor": theme.group_pen, "style": "rounded,dashed",
                        "fontsize": "17", "margin": "12"},
+            single_point_box={"bgcolor": theme.server_fill, "pencolor": theme.warning, "fontcolor": theme.warning, "penwidth": "3",
+                              "style": "rounded", "fontsize": "16", "margin": "8"},
         )
 
 
@@ -145,15 +148,14 @@ class _Drawing:
             software_text = LETSENCRYPT
         icon = icon_for(component.kind, software_text)
         label = nohtml("\n".join(dot_text(line) for line in shape.lines))
-        marked = {}
-        if shape.single_point:  # a hostless unit: outline it
-            warning = self.theme.warning
-            marked = {"shape": "box", "style": "rounded", "color": warning, "penwidth": "3",
-                      "xlabel": "single point of failure", "fontcolor": warning}
         # a server that holds nothing is drawn in its box, which carries the server's id
         in_own_box = component.kind == Kind.SERVER
-        marked["id"] = icon_id(shape.id) if in_own_box else element_id(shape.id)
-        self.nodes[shape.id] = icon(label, nodeid=shape.id, height=icon_height(label), **marked)
+        node_id = icon_id(shape.id) if in_own_box else element_id(shape.id)
+        if shape.single_point:  # a hostless unit: a red box around it, as a server's would be
+            with Box(f"spf_{shape.id}", "single point of failure", self.styles.single_point_box):
+                self.nodes[shape.id] = icon(label, nodeid=shape.id, height=icon_height(label), id=node_id)
+            return
+        self.nodes[shape.id] = icon(label, nodeid=shape.id, height=icon_height(label), id=node_id)
 
     def draw_frame(self, frame: Frame) -> None:
         """A server's box with what runs on it (a group's box stacked); a cluster's box
