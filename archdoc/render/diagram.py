@@ -161,8 +161,9 @@ class _Drawing:
         """A server's box with what runs on it (a group's box stacked); a cluster's box
         around its members."""
         if frame.what == CLUSTER:
+            style = self.styles.group_box
             with Box(f"grp_{frame.id}", wide_lines(frame.lines),
-                     {**self.styles.group_box, "id": element_id(frame.id)}) as box:
+                     {**style, "id": element_id(frame.id), "margin": str(box_margin(frame, int(style["margin"])))}) as box:
                 self.draw_content(box, frame.content)
         elif frame.what == SERVERS:
             with Box(f"stk_{frame.id}", "", self.styles.stack_box):
@@ -177,6 +178,7 @@ class _Drawing:
         elif frame.mark == GAP:
             style.update(pencolor=self.theme.gap, penwidth="2")
         style["id"] = element_id(frame.id)
+        style["margin"] = str(box_margin(frame, int(style["margin"])))
         with Box(f"srv_{frame.id}", wide_lines(frame.lines), style) as box:
             self.draw_content(box, frame.content)
 
@@ -224,6 +226,19 @@ class _Drawing:
                 warning = self.theme.warning
                 attrs.update(color=warning, fontcolor=warning, penwidth="2.5")
         self.nodes[arrow.source] >> Edge(label=nohtml(label) if label else "", **attrs) >> self.nodes[arrow.target]
+
+
+ICON_WIDTH = 101  # points: diagrams' icon nodes are 1.4 inches wide, their labels often wider
+MEAN_CHARACTER = 8.8  # points: the mean width of a character of a 16 pt label
+
+
+def box_margin(frame: Frame, least: int) -> int:
+    """A box's margin: wide enough that the widest label of a node it holds itself stays
+    inside it (dot sizes a box by its nodes, not by their labels, which overflow them)."""
+    widest = max((len(line) for item in frame.content if isinstance(item, Shape)
+                  for text in item.lines for line in dot_text(text).split("\n")), default=0)
+    overflow = (widest * MEAN_CHARACTER - ICON_WIDTH) / 2
+    return max(least, math.ceil(overflow) + 6)
 
 
 def wide_lines(lines: tuple[str, ...]) -> str:

@@ -42,7 +42,7 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"  # dot's; written as SVG 2's p
 
 ZOOM_STEPS = (50, 75, 100, 150, 200)  # per cent of the drawing's own size (the PNG's)
 NOMINAL_VIEW = 800  # CSS pixels the report's column gives the drawing (60em less padding)
-FIT_AT_LEAST = 0.6  # a drawing shown smaller than this to fit the column starts at ZOOM_DEFAULT instead
+FIT_AT_LEAST = 0.55  # (14 pt link labels stay 10 px high) a drawing shown smaller than this to fit the column starts at ZOOM_DEFAULT instead
 ZOOM_DEFAULT = 75
 TIP_FONT = 13  # CSS pixels of tooltip text, at every zoom step
 TIP_WIDTH = 52  # characters per tooltip line
