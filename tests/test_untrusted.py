@@ -315,3 +315,9 @@ def test_no_user_text_becomes_a_link_in_any_markdown_renderer(tmp_path: Path, te
         hrefs = set(re.findall(r'<a href="([^"]*)"', rendered))
         assert hrefs <= allowed, hrefs - allowed
         assert "<img" not in rendered.replace('<img src="diagram.png"', "")
+
+
+def test_bidirectional_overrides_cannot_reorder_a_label() -> None:
+    # "\u202eevil\u202c" shows as "live": every drawing and report shows a replacement mark instead
+    assert printable("\u202eevil\u202c and \u2066x\u2069") == "\ufffdevil\ufffd and \ufffdx\ufffd"
+    assert printable("שלום, مرحبا") == "שלום, مرحبا"  # right-to-left text itself stays

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters, lone surrogates, and the bidirectional embeddings, overrides and
+# isolates, with which a label could show text in an order other than its own ("Trojan Source")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _NOT_XML = re.compile("[\ufffe\uffff]")  # code points XML forbids that printable() lets through
 MAX_TEXT = 200  # characters of one user text in a drawing; the report keeps it whole
 
 
 def printable(text: object) -> str:
-    """Control characters (not allowed in XML, and meaningless in a label) and lone
-    surrogates become U+FFFD; line breaks and tabs stay (renderers fold them); the text
-    is NFC-normalised, so the same words always make the same bytes."""
+    """Control characters (not allowed in XML, and meaningless in a label), lone
+    surrogates and bidirectional overrides become U+FFFD; line breaks and tabs stay
+    (renderers fold them); the text is NFC-normalised, so the same words always make the
+    same bytes."""
     return unicodedata.normalize("NFC", _UNPRINTABLE.sub("\ufffd", str(text)))
 
 
