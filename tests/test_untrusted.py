@@ -17,6 +17,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -77,8 +78,9 @@ def elements(markup: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 def visible_text(markup: str) -> str:
-    """The text a reader sees in HTML or SVG: tags dropped, entities decoded, spaces folded."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+    """The text a reader sees in HTML or SVG: tags dropped, entities decoded, spaces folded,
+    zero-width spaces (where a long word may break) unseen."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).replace("\u200b", "").split())
 
 
 # --- nothing is fetched, nothing local is read -----------------------------------------------
@@ -162,7 +164,7 @@ def test_markup_in_user_text_shows_as_text(tmp_path: Path, text: str) -> None:
     assert expected in visible_text(body)
     svg = (tmp_path / "out" / "s" / "diagram.svg").read_text()
     ET.fromstring(svg)  # well-formed XML whatever the labels held
-    assert expected[:20] in visible_text(svg).replace("\u200b", "")  # labels wrap, so the start
+    assert expected[:20] in visible_text(svg)  # labels wrap, so the start
 
 
 def test_backslash_escapes_reach_dot_as_text(tmp_path: Path) -> None:
@@ -321,3 +323,11 @@ def test_bidirectional_overrides_cannot_reorder_a_label() -> None:
     # "\u202eevil\u202c" shows as "live": every drawing and report shows a replacement mark instead
     assert printable("\u202eevil\u202c and \u2066x\u2069") == "\ufffdevil\ufffd and \ufffdx\ufffd"
     assert printable("שלום, مرحبا") == "שלום, مرحبا"  # right-to-left text itself stays
+
+
+def test_a_long_word_cannot_stretch_the_report(tmp_path: Path, page: Any) -> None:
+    (tmp_path / "s.yaml").write_text(spec_with(title="L" * 10_000, label="M" * 10_000))
+    assert run("render", str(tmp_path / "s.yaml"), "-o", str(tmp_path / "out"), "--formats", "html").exit_code == 0
+    page.set_viewport_size({"width": 1200, "height": 800})
+    page.goto((tmp_path / "out" / "s" / "report.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1200

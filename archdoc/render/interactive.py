@@ -106,7 +106,7 @@ class _Facts:
         kind = component.kind.singular
         if isinstance(component, Database):
             kind = f"{component.role} {kind}"
-        lines = [("head", f"{_cut(name_of(topology, drawn))} · {kind}")]
+        lines = [("head", line) for line in textwrap.wrap(f"{_cut(name_of(topology, drawn))} · {kind}", TIP_WIDTH)]
         details = []
         if isinstance(component, Server):
             details += [f"ip {_cut(component.ip, 40)}" if component.ip else "", "public" if component.public else ""]

@@ -35,6 +35,10 @@ DIAGRAM_FILE = "diagram.png"
 _BLOCK_MARKER = re.compile(r"^(?:[-+](?=\s|$|-)|\d+(?=[.)](?:\s|$)))")
 
 
+CELL_WORD = 30  # characters of a word in a table cell before it may break
+_CELL_WORD = re.compile(rf"\S{{{CELL_WORD}}}(?=\S)")
+
+
 def md(text: object) -> str:
     """Plain text made literal in Markdown: every punctuation mark that means something
     escaped, HTML neutralised, line breaks folded (a paragraph stays one paragraph), and a
@@ -45,6 +49,13 @@ def md(text: object) -> str:
         end = marker.end()
         return literal[:end] + "\\" + literal[end:] if literal[0].isdigit() else "\\" + literal
     return literal
+
+
+def md_cell(text: object) -> str:
+    """``md`` for a table cell: a word longer than CELL_WORD characters may break (a
+    zero-width space every CELL_WORD), or the table would stretch the page to its length
+    (a browser sizes a column by its longest word; elsewhere the style sheet breaks it)."""
+    return md(_CELL_WORD.sub("\\g<0>\u200b", " ".join(printable(text).split())))
 
 
 def md_trusted(text: object) -> str:
@@ -81,6 +92,7 @@ _ENV = jinja2.Environment(
     trim_blocks=False,
 )
 _ENV.filters["md"] = md
+_ENV.filters["md_cell"] = md_cell
 _ENV.filters["md_trusted"] = md_trusted
 
 
