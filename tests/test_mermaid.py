@@ -80,8 +80,10 @@ components:
   linkstyle: {kind: server}
   classdef:  {kind: server}
   pair:      {kind: cluster, members: [direction, call], mode: active_active}
+  constructor: {kind: web_server}
 links:
   - {from: "1", to: 2-lb, protocol: https}
+  - {from: 2-lb, to: constructor}
   - {from: 2-lb, to: pair}
   - {from: [direction, call], to: href}
   - {from: href, to: a-b, access: write}
@@ -106,7 +108,8 @@ def test_specials_are_entity_codes_and_letters_stay() -> None:
     assert mermaid_text("<img onerror=x>`") == "#60;img onerror#61;x#62;#96;"
     assert mermaid_text("Ünïcödé — ✓ 日本") == "Ünïcödé — ✓ 日本"
     assert mermaid_text("flow direction TB") == "flow direction#32;TB"  # Mermaid reads 'direction TB' anywhere
-    assert mermaid_text("\u202eevil") == "#8238;evil"  # format characters are never written raw
+    assert mermaid_text("\u202eevil") == "\ufffdevil"  # a bidirectional override is replaced, as everywhere
+    assert mermaid_text("a\u200db") == "a#8205;b"  # other format characters are never written raw
     assert mermaid_text("C:\\new") == "C#58;#92;#8288;new"  # Mermaid reads a backslash and n as a line break
     assert mermaid_text("a\n\n b") == "a b"
     assert mermaid_text("x" * 500).endswith("…") and len(drawn_text("x" * 500)) == MAX_TEXT
@@ -300,3 +303,27 @@ def test_mermaid_cli_renders_every_example_and_hostile_design(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.glob("svg-*.svg")) == sorted(f"svg-{n}.svg" for n in range(1, 8))
     for number, (name, chart) in enumerate(charts, start=1):
         _check_svg(tmp_path / f"svg-{number}.svg", chart, name)
+
+
+def many_arrows(count: int) -> str:
+    """count web servers each writing to count databases: count² arrows."""
+    webs = "\n".join(f"  w-{i}: {{kind: web_server}}" for i in range(count))
+    databases = "\n".join(f"  d-{i}: {{kind: database}}" for i in range(count))
+    return (f"archdoc: 1\ntitle: Many arrows\ncomponents:\n  user: {{kind: client}}\n{webs}\n{databases}\nlinks:\n"
+            f"  - {{from: user, to: [{', '.join(f'w-{i}' for i in range(count))}]}}\n"
+            f"  - {{from: [{', '.join(f'w-{i}' for i in range(count))}], "
+            f"to: [{', '.join(f'd-{i}' for i in range(count))}], protocol: mysql}}\n")
+
+
+def test_a_chart_past_mermaids_limits_says_so_and_report_md_shows_the_image(tmp_path: Path, write_spec) -> None:
+    chart = drawn(many_arrows(23), "many.yaml")  # 23 + 529 arrows
+    assert chart.too_large == f"{len(chart.arrows)} arrows; Mermaid draws up to 500"
+    assert chart.text.startswith("%% archdoc: too large for Mermaid's default limits (552 arrows;")
+    assert drawn(many_arrows(20), "fewer.yaml").too_large is None  # 420 arrows
+    spec = write_spec(many_arrows(23))
+    result = run("render", str(spec), "-o", str(tmp_path), "--formats", "md,mermaid", "--md-diagram", "mermaid")
+    assert result.exit_code == 0, result.output + result.stderr
+    report = (tmp_path / spec.stem / "report.md").read_text(encoding="utf-8")
+    assert "```mermaid" not in report and "](diagram.png)" in report
+    assert "as a Mermaid chart it is too large to draw (552 arrows; Mermaid draws up to 500)" in report
+    assert (tmp_path / spec.stem / "diagram.png").exists()  # the image report.md shows

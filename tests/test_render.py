@@ -141,7 +141,7 @@ def test_render_prints_where_it_wrote(tmp_path: Path) -> None:
     assert result.exit_code == 0
     row = next(line for line in result.stdout.splitlines() if line.startswith(str(SPECS / "0-simple_web_stack.yaml")))
     assert row.split()[1:6] == [f"{tmp_path}/0-simple_web_stack/", "4", "5", "0", "rendered"]
-    assert visible(tmp_path / "0-simple_web_stack") == ["findings.json", "report.md"]
+    assert visible(tmp_path / "0-simple_web_stack") == ["diagram.png", "findings.json", "report.md"]  # the picture report.md shows
 
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
@@ -226,3 +226,11 @@ def test_a_hostless_single_point_gets_a_red_box_clear_of_its_label(tmp_path: Pat
     for text in node.iterfind("s:text", ns):  # "lb-1", "load balancer": inside, off the outline
         x, y = float(text.get("x", 0)), float(text.get("y", 0))
         assert min(xs) + 40 < x < max(xs) - 40 and min(ys) + 20 < y < max(ys) - 4, text.text
+
+
+def test_report_md_alone_keeps_the_picture_it_shows(tmp_path: Path) -> None:
+    spec = SPECS / "0-simple_web_stack.yaml"
+    assert run("render", str(spec), "-o", str(tmp_path), "--formats", "md").exit_code == 0
+    folder = tmp_path / spec.stem
+    assert "](diagram.png)" in (folder / "report.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == ["diagram.png", "report.md"]

@@ -63,7 +63,12 @@ from archdoc.rules.spof import Spof
 RESERVED = frozenset({
     "end", "graph", "flowchart", "subgraph", "style", "linkstyle", "classdef", "class", "click", "call", "href",
     "default", "interpolate", "direction", "acctitle", "accdescr", "v", "o", "x", "lr", "rl", "tb", "bt", "td", "br",
+    "constructor",  # Mermaid keeps nodes in a plain JavaScript object: this one breaks the whole chart
 })
+# What Mermaid draws with its default settings (GitHub's and GitLab's): a longer text or
+# more arrows and it shows an error in the diagram's place
+MAX_TEXT_SIZE = 50_000
+MAX_EDGES = 500
 _SAFE = re.compile(r"[A-Za-z0-9 .,/+_-]")
 _DIRECTION = re.compile(r"(direction) ")
 WORD_JOINER = "\u2060"  # invisible: keeps a backslash and an n apart, which Mermaid would read as a line break
@@ -154,6 +159,15 @@ class Flowchart:
     boxes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     facts: dict[str, str] = field(default_factory=dict)  # box -> its facts node
     arrows: list[tuple[str, ...]] = field(default_factory=list)
+
+    @property
+    def too_large(self) -> str | None:
+        """Why Mermaid (as GitHub and GitLab run it) would not draw this chart, or None."""
+        if len(self.arrows) > MAX_EDGES:
+            return f"{len(self.arrows):,} arrows; Mermaid draws up to {MAX_EDGES}"
+        if len(self.text) > MAX_TEXT_SIZE:
+            return f"{len(self.text):,} characters; Mermaid draws up to {MAX_TEXT_SIZE:,}"
+        return None
 
 
 class _Writer:
@@ -255,6 +269,10 @@ class _Writer:
             if look in styles:
                 self.lines.append(f"  linkStyle {','.join(map(str, styles[look]))} {style}")
         self.drawn.text = "\n".join(self.lines) + "\n"
+        reason = self.drawn.too_large
+        if reason:  # said where the reader of the file looks; the chart stays whole
+            self.drawn.text = (f"%% archdoc: too large for Mermaid's default limits ({reason}); "
+                               f"diagram.svg shows it whole\n" + self.drawn.text)
         assert "`" not in self.drawn.text, "a backtick would close report.md's fence"
         return self.drawn
 
@@ -262,8 +280,3 @@ class _Writer:
 def flowchart(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS, expand: bool = False) -> Flowchart:
     """The Mermaid flowchart of a topology's diagram, and what it draws."""
     return _Writer(Scene(topology, marks, expand), direction).write()
-
-
-def mermaid_source(topology: Topology, direction: str = "LR", marks: Marks = NO_MARKS, expand: bool = False) -> str:
-    """The text of ``diagram.mmd``."""
-    return flowchart(topology, direction, marks, expand).text

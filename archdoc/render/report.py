@@ -116,13 +116,14 @@ class FindingLinks:
 
 
 def render_markdown(report: Report, spec_name: str, diagram_src: str = DIAGRAM_FILE,
-                    links: Mapping[str, str] | None = None, mermaid: str | None = None) -> str:
+                    links: Mapping[str, str] | None = None, mermaid: str | None = None,
+                    mermaid_too_large: str | None = None) -> str:
     """report.md: the diagram as the image ``diagram_src``, or, given ``mermaid`` (a
     flowchart from ``archdoc.render.mermaid``, which holds no backtick), as a ```mermaid
-    block; with ``links`` (component -> element id on the diagram), the Markdown the HTML
+    block (``mermaid_too_large``: why the image stands in the block's place); with ``links`` (component -> element id on the diagram), the Markdown the HTML
     report is made from, each finding linked to its component."""
     text = _ENV.get_template("report.md.j2").render(
-        report=report, diagram_src=diagram_src, mermaid=mermaid, spec_name=spec_name, version=__version__,
+        report=report, diagram_src=diagram_src, mermaid=mermaid, mermaid_too_large=mermaid_too_large, spec_name=spec_name, version=__version__,
         finding_ref=FindingLinks(links) if links is not None else None,
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

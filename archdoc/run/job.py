@@ -216,20 +216,22 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     spec_name = Path(path).name
     picture = None
     marks = NO_MARKS if plain else diagram_marks(analysis)
-    embed_mermaid = "md" in formats and md_diagram == "mermaid"
+    chart = None
+    if "mermaid" in formats or ("md" in formats and md_diagram == "mermaid"):
+        from archdoc.render.mermaid import flowchart
+
+        chart = flowchart(analysis.topology, direction, marks, expand)
+        if "mermaid" in formats:
+            (folder / FILES["mermaid"]).write_text(chart.text, encoding="utf-8")
+    # report.md shows the PNG when Mermaid would not draw the chart (it says why)
+    embed_mermaid = "md" in formats and chart is not None and md_diagram == "mermaid" and not chart.too_large
     if formats & {"png", "svg", "html", "pdf"} or ("md" in formats and not embed_mermaid):
         drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand, theme_named(theme))
         picture = Picture(drawn.png.read_bytes(), drawn.css_size)
-    mermaid = None
-    if "mermaid" in formats or embed_mermaid:
-        from archdoc.render.mermaid import mermaid_source
-
-        mermaid = mermaid_source(analysis.topology, direction, marks, expand)
-        if "mermaid" in formats:
-            (folder / FILES["mermaid"]).write_text(mermaid, encoding="utf-8")
     report = build_report(analysis, since=previous_task_design(task) if task else None)
     if "md" in formats:
-        markdown = render_markdown(report, spec_name, mermaid=mermaid if embed_mermaid else None)
+        markdown = render_markdown(report, spec_name, mermaid=chart.text if chart and embed_mermaid else None,
+                                   mermaid_too_large=chart.too_large if chart and md_diagram == "mermaid" else None)
         (folder / FILES["md"]).write_text(markdown, encoding="utf-8")
     if formats & {"html", "pdf"}:
         assert picture is not None
@@ -249,6 +251,11 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     if "json" in formats:
         document = findings_document(path, analysis)
         (folder / FILES["json"]).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # The diagram was drawn for the reports: kept where asked for, or where report.md shows it
+    kept = formats | ({"png"} if "md" in formats and not embed_mermaid else set())
+    for fmt in ("png", "svg"):
+        if fmt not in kept:
+            (folder / FILES[fmt]).unlink(missing_ok=True)
     return picture
 
 
@@ -294,9 +301,6 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
                                 settings.plain, settings.expand, settings.task, settings.theme,
                                 settings.md_diagram)
         small = picture.thumbnail() if picture else None
-        for fmt in ("png", "svg"):  # the diagram was drawn for the report; keep it only if asked for
-            if fmt not in settings.formats:
-                (staged / FILES[fmt]).unlink(missing_ok=True)
         done = result(RENDERED, thumbnail=small, **summary)
         if analysis.crashes:
             done = result(FAILED, error="; ".join(str(c) for c in analysis.crashes), **summary)
