@@ -118,6 +118,7 @@ def test_the_page_is_redrawn_when_the_spec_is_saved(serve: Callable[..., Served]
     node, bar = locate("#c-lb-1").bounding_box(), locate(".bar").bounding_box()
     assert node["y"] >= bar["y"] + bar["height"]  # in sight, not under the page's bar
     assert locate(".diagram.interactive").count() == 1  # shown once, at the top
+    locate('label[for="zoom-150"]').click()
 
     save(spec, TWO_BALANCERS)
     saved = time.monotonic()
@@ -126,6 +127,9 @@ def test_the_page_is_redrawn_when_the_spec_is_saved(serve: Callable[..., Served]
     expect(red_label).to_have_count(0)
     expect(spof).to_have_count(0)
     expect(locate("#diagram svg #c-lb-2")).to_have_count(1)
+    # where the reader was stays: the zoom step, and the outline of the part followed to
+    assert locate("#zoom-150").is_checked()
+    assert page.evaluate(ring) == "rgb(230, 126, 34)"  # type: ignore[attr-defined]
     page.screenshot(path=str(tmp_path / "after.png"), full_page=True)  # type: ignore[attr-defined]
 
     with spec.open("a", encoding="utf-8") as file:  # a broken edit: the last line left unfinished
@@ -224,16 +228,29 @@ def test_a_render_that_hangs_is_stopped_at_the_time_limit(serve: Callable[..., S
     assert "rendered at" in wait_for(served, "rendered at")
 
 
-def test_ctrl_c_stops_it_cleanly(serve: Callable[..., Served], tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGHUP], ids=["ctrl-c", "terminal-closed"])
+def test_ctrl_c_stops_it_cleanly(serve: Callable[..., Served], tmp_path: Path, stop: signal.Signals) -> None:
     spec = tmp_path / "design.yaml"
     spec.write_text(ONE_BALANCER, encoding="utf-8")
     served = serve(spec)
     made = list(served.temp.iterdir())
     assert [p.name.startswith("archdoc-serve-") for p in made] == [True]
     assert "rendered at" in wait_for(served, "rendered at")
-    served.process.send_signal(signal.SIGINT)
+    served.process.send_signal(stop)
     _, stderr = served.process.communicate(timeout=10)
     assert served.process.returncode == 0, stderr
     assert "Traceback" not in stderr and stderr.endswith("archdoc: stopped\n"), stderr
     assert list(served.temp.iterdir()) == []  # its temporary folder, gone
     assert sorted(p.name for p in tmp_path.iterdir()) == ["design.yaml", "tmp"]
+
+
+def test_a_linked_spec_is_redrawn_when_its_target_is_saved(serve: Callable[..., Served], tmp_path: Path) -> None:
+    real, linked = tmp_path / "real", tmp_path / "linked"
+    real.mkdir()
+    linked.mkdir()
+    (real / "design.yaml").write_text(ONE_BALANCER, encoding="utf-8")
+    (linked / "design.yaml").symlink_to(real / "design.yaml")
+    served = serve(linked / "design.yaml")
+    assert "Live preview" in wait_for(served, "Live preview")
+    save(real / "design.yaml", ONE_BALANCER.replace("Live preview", "Saved through its target"))
+    assert "Saved through its target" in wait_for(served, "Saved through its target")

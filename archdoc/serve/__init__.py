@@ -52,7 +52,7 @@ def serve(path: str, port: int, direction: str, timeout: float, max_bytes: int,
             raise BatchError(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error} "
                              f"(--port 0 picks a free port)") from None
         try:
-            with server, _interrupted_by_sigterm():
+            with server, _interrupted_by_signals():
                 announce(f"archdoc: serving {server.url} (Ctrl-C stops)")
                 _render_on_every_save(live, server, target, tell)
         except KeyboardInterrupt:
@@ -89,17 +89,23 @@ def _watch(target: Path, saved: threading.Event, stop: threading.Event, tell: Ca
     import watchfiles
 
     folder = target if target.is_dir() else target.parent
-    spec_name = None if target.is_dir() else target.name
+    folders = {folder}
+    spec_names = None if target.is_dir() else {target.name}
+    if spec_names is not None and target.is_symlink():  # a link to a spec: its target is what gets saved
+        real = target.resolve()
+        folders.add(real.parent)
+        spec_names.add(real.name)
     ordinary = watchfiles.DefaultFilter()  # no .git, no editors' swap files
 
     def is_spec(change: watchfiles.Change, path: str) -> bool:
-        if spec_name is not None:
-            return Path(path).name == spec_name
+        if spec_names is not None:
+            return Path(path).name in spec_names
         return Path(path).suffix in SPEC_SUFFIXES and ordinary(change, path)
 
     first = True
     try:
-        for changes in watchfiles.watch(folder, watch_filter=is_spec, stop_event=stop, recursive=spec_name is None,
+        for changes in watchfiles.watch(*sorted(folders), watch_filter=is_spec, stop_event=stop,
+                                        recursive=spec_names is None,
                                         yield_on_timeout=True, rust_timeout=int(WATCH_START_SECONDS * 1000),
                                         raise_interrupt=False):
             if changes or first:
@@ -110,13 +116,15 @@ def _watch(target: Path, saved: threading.Event, stop: threading.Event, tell: Ca
 
 
 @contextmanager
-def _interrupted_by_sigterm() -> Iterator[None]:
-    """SIGTERM ends the preview as Ctrl-C does: the temporary folder is removed either way."""
+def _interrupted_by_signals() -> Iterator[None]:
+    """SIGTERM, and SIGHUP (the terminal closed, the SSH connection dropped), end the
+    preview as Ctrl-C does: the temporary folder is removed either way."""
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
