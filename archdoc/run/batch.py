@@ -109,13 +109,18 @@ def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings,
 
 
 # --- local worker processes --------------------------------------------------------------
-def _load_renderers(pdf: bool = True) -> None:
+def _load_renderers(everything: bool = True, pdf: bool = True) -> None:
     """The heavy imports (diagrams, WeasyPrint), and a first tiny PDF and the report's
     templates compiled (WeasyPrint loads its fonts and stylesheets on its first document).
     Done in the parent before forking, a new worker starts with them loaded, which makes
-    replacing workers cheap. A run that writes no PDF leaves WeasyPrint alone."""
-    import archdoc.explain  # noqa: F401
+    replacing workers cheap. A run that writes no PDF leaves WeasyPrint alone. A worker
+    that renders the run's one spec needs only the diagram's module at first
+    (``everything`` False): it loads the report's while dot draws."""
     import archdoc.render.diagram  # noqa: F401
+
+    if not everything:
+        return
+    import archdoc.explain  # noqa: F401
     from archdoc.render.report import warm_templates
 
     warm_templates()
@@ -125,10 +130,10 @@ def _load_renderers(pdf: bool = True) -> None:
         warm_up()  # once per process: a forked worker inherits it
 
 
-def _worker_main(conn: Connection, settings: Settings, pdf: PdfProcess | None) -> None:
+def _worker_main(conn: Connection, settings: Settings, alone: bool, pdf: PdfProcess | None) -> None:
     become_bounded(settings.memory_mib)  # the limit is inherited by the dot it runs
     try:
-        _load_renderers("pdf" in settings.formats and pdf is None)  # already there when forked; imported here when spawned
+        _load_renderers(not alone, "pdf" in settings.formats and pdf is None)  # there when forked; loaded when spawned
         while True:
             try:
                 job = conn.recv()
@@ -143,9 +148,9 @@ def _worker_main(conn: Connection, settings: Settings, pdf: PdfProcess | None) -
 
 
 class _Worker:
-    def __init__(self, context: Any, settings: Settings, pdf: PdfProcess | None = None) -> None:
+    def __init__(self, context: Any, settings: Settings, alone: bool = False, pdf: PdfProcess | None = None) -> None:
         self.conn, child_end = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child_end, settings, pdf), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child_end, settings, alone, pdf), daemon=True)
         self.process.start()
         child_end.close()
         self.pdf = pdf  # the process laying out its first PDF, when the run started one: part of this worker
@@ -195,14 +200,15 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
     """Render the jobs in worker processes. ``pdf``, a PDF's process the run started at
     once, writes the PDF of a job rendered alone: the workers then start without WeasyPrint."""
     context = _context()
-    if len(jobs) != 1:
+    alone = len(jobs) == 1  # no other worker will be forked: it loads what it needs when it needs it
+    if not alone:
         pdf = None
-    _load_renderers("pdf" in settings.formats and pdf is None)
+    _load_renderers(not alone, "pdf" in settings.formats and pdf is None)
     # Largest specs first: a big design started last would leave the other workers idle
     # at the end of the run (longest-processing-time-first scheduling).
     pending = deque(sorted(jobs, key=_spec_size, reverse=True))
     results: list[RenderResult] = []
-    pool = [_Worker(context, settings, pdf if i == 0 else None) for i in range(max(1, min(workers, len(jobs))))]
+    pool = [_Worker(context, settings, alone, pdf if i == 0 else None) for i in range(max(1, min(workers, len(jobs))))]
     try:
         while pending or any(w.job for w in pool):
             for worker in pool:

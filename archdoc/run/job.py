@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import archdoc
 from archdoc import __version__
@@ -54,6 +54,9 @@ from archdoc.run.processes import near_memory_limit
 from archdoc.specfile import DEFAULT_MAX_BYTES, loads
 from archdoc.specfile.reading import STDIN, STDIN_FOLDER, display_name, is_stdin, read_spec_bytes
 from archdoc.specfile.yaml_source import decode_utf8
+
+if TYPE_CHECKING:
+    from archdoc.explain import Report
 
 FILES = {"png": "diagram.png", "svg": "diagram.svg", "md": "report.md", "html": "report.html",
          "pdf": "report.pdf", "json": "findings.json", "mermaid": "diagram.mmd"}
@@ -205,10 +208,7 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     shows the diagram as ``md_diagram`` says; the HTML and PDF reports always show the
     drawing itself. The PDF is laid out by ``pdf`` (here and now when None): begun as
     soon as its page is ready, it is laid out while the other outputs are written."""
-    from archdoc.explain import build_report
     from archdoc.render.diagram import render_diagram
-    from archdoc.render.interactive import interactive_diagram
-    from archdoc.render.report import html_body, render_html, render_markdown
     from archdoc.render.theme import theme as theme_named
 
     formats = set(formats)
@@ -216,16 +216,31 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     picture = None
     marks = NO_MARKS if plain else diagram_marks(analysis)
     embed_mermaid = "md" in formats and md_diagram == "mermaid"
+    prepared: list[tuple[Report, str]] = []
+
+    def prepare() -> None:  # what needs no drawing: done while dot draws, when it draws
+        from archdoc.explain import build_report
+        from archdoc.render.report import html_body
+
+        report = build_report(analysis, since=previous_task_design(task) if task else None)
+        prepared.append((report, html_body(report, spec_name) if "pdf" in formats else ""))  # the PDF's, no links
+
     if formats & {"png", "svg", "html", "pdf"} or ("md" in formats and not embed_mermaid):
-        drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand, theme_named(theme))
+        drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand, theme_named(theme),
+                               meanwhile=prepare)
         picture = Picture(drawn.png.read_bytes(), drawn.css_size)
-    report = build_report(analysis, since=previous_task_design(task) if task else None)
+    if not prepared:
+        prepare()
+    [(report, pdf_body)] = prepared
+
+    from archdoc.render.interactive import interactive_diagram
+    from archdoc.render.report import render_html, render_markdown
+
     writer = None
     if "pdf" in formats:  # the diagram as a picture, the findings without links
         assert picture is not None
         (folder / PAGE_PICTURE).write_bytes(picture.jpeg())
-        html = render_html(report, spec_name, picture.png, picture.size, diagram_src=PAGE_PICTURE,
-                           body=html_body(report, spec_name))
+        html = render_html(report, spec_name, picture.png, picture.size, diagram_src=PAGE_PICTURE, body=pdf_body)
         writer = pdf or InProcess()
         writer.start(html, folder, folder / FILES["pdf"])
     try:
