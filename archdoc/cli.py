@@ -2,7 +2,9 @@
 the package and exits with a status from ``archdoc.errors``.
 
 Heavy libraries (diagrams, weasyprint) are imported inside the functions that need
-them, so ``archdoc check`` starts fast.
+them, so ``archdoc check`` starts fast; loading this module loads none of archdoc's
+model either (the choices and defaults that come from it load when they are asked for),
+so that ``render`` can start the PDF's process before it.
 """
 
 from __future__ import annotations
@@ -12,18 +14,19 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from archdoc import __version__
 from archdoc.course import COURSES, TASK_NAMES
 from archdoc.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, EXIT_OK
-from archdoc.rules import Severity
-from archdoc.run.job import DEFAULT_FORMATS, DIRECTIONS, FORMATS, MD_DIAGRAMS, THEMES  # light: renderers load lazily
-from archdoc.specfile import DEFAULT_MAX_BYTES
+from archdoc.run.options import DEFAULT_FORMATS, DIRECTIONS, FORMATS, MD_DIAGRAMS, THEMES, formats_named
+
+if TYPE_CHECKING:
+    from archdoc.rules import Severity
 
 # What must never reach a terminal from a spec or a file name: control characters (an
 # escape sequence can erase a line and print a fake result over it; a carriage return
@@ -74,10 +77,58 @@ def input_errors_exit(timeout: float | None = None, what: str = "the work") -> I
         sys.exit(EXIT_INTERNAL_ERROR)
 
 
+class _LaterChoice(click.Choice):
+    """A choice whose values come from archdoc's model, loaded when they are asked for: a
+    value is checked, or --help shows them."""
+
+    def __init__(self, values: Callable[[], Sequence[str]]) -> None:
+        self._values = values
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        return tuple(self._values())
+
+    @choices.setter
+    def choices(self, _: Sequence[str]) -> None:  # click.Choice sets them, empty, on creation
+        pass
+
+
+class _LaterDefault:
+    """A default from archdoc's model, loaded when it is needed: click calls it for the value
+    and --help shows it as its text."""
+
+    def __init__(self, value: Callable[[], object]) -> None:
+        self._value = value
+
+    def __call__(self) -> object:
+        return self._value()
+
+    def __str__(self) -> str:
+        return str(self._value())
+
+
+def _severities() -> list[str]:
+    from archdoc.rules import Severity
+
+    return [s.value for s in Severity]
+
+
+def _severity(ctx: click.Context, param: click.Parameter, value: str | None) -> Severity | None:
+    from archdoc.rules import Severity
+
+    return Severity(value) if value else None
+
+
+def _default_max_bytes() -> int:
+    from archdoc.specfile import DEFAULT_MAX_BYTES
+
+    return DEFAULT_MAX_BYTES
+
+
 # Options that several commands share, defined once.
 fail_on_option = click.option(
-    "--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
-    callback=lambda ctx, param, value: Severity(value) if value else None,
+    "--fail-on", type=_LaterChoice(_severities), default=None, callback=_severity,
     help="Exit with status 1 when a finding has this severity or a higher one.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only the problems: findings, errors, failures.")
 colour_option = click.option("--no-color", is_flag=True,
@@ -97,7 +148,7 @@ timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True,
     help="Seconds one spec may take; past that it is stopped and reported as a timeout (exit status 3).")
 max_bytes_option = click.option(
-    "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+    "--max-bytes", type=click.IntRange(min=1), default=_LaterDefault(_default_max_bytes), show_default=True,
     help="The largest spec file to read, in bytes.")
 
 
@@ -165,7 +216,39 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     sys.exit(run_exit_status(outcomes, fail_on))
 
 
-@cli.command()
+_PDF_PROCESS = "archdoc.pdf_process"  # where render's command keeps the PDF's process it started
+
+
+class _RenderCommand(click.Command):
+    """render, which starts the PDF's process of a run of one spec as soon as its options
+    are read as written, before the rest of them are checked (checking some loads archdoc's
+    model): WeasyPrint loads in that process while archdoc loads in this one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        pdf = None
+        if not ctx.resilient_parsing:
+            from archdoc.run.pdf_process import started_for
+
+            written = self.make_parser(ctx).parse_args(args=list(args))[0]
+            defaults: dict[str | None, Any] = {}
+            for param in self.params:  # the first of a name: --formats, not its hidden alias --format
+                defaults.setdefault(param.name, param.get_default(ctx, call=False))
+            value = {name: written.get(name, defaults[name]) for name in ("paths", "formats", "scheduler", "memory")}
+            if str(value["memory"]).isdigit():  # else click says what is wrong with it
+                pdf = started_for(value["paths"] or (), formats_named(str(value["formats"])), value["scheduler"],
+                                  int(str(value["memory"])))
+        if pdf is not None:
+            ctx.meta[_PDF_PROCESS] = pdf
+            ctx.call_on_close(pdf.end)
+        try:
+            return super().parse_args(ctx, args)
+        except BaseException:
+            if pdf is not None:
+                pdf.end()
+            raise
+
+
+@cli.command(cls=_RenderCommand)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="output", show_default=True,
               metavar="FOLDER", help="A folder (render writes many files): each spec gets a folder named after "
@@ -216,7 +299,7 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
     from archdoc.run import Settings, plan, render_plan
     from archdoc.run.summary import format_failures, format_table, format_totals
 
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    chosen = formats_named(formats)
     if not chosen or any(f not in FORMATS for f in chosen):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--formats")
     settings = Settings(Path(output), tuple(chosen), direction, timeout, max_bytes, memory, plain, expand, task,
@@ -227,7 +310,8 @@ def render(paths: tuple[str, ...], output: str, formats: str, direction: str, jo
                            show_pos=True, hidden=not sys.stderr.isatty()) as bar:
         try:
             done = render_plan(planned, settings, workers=jobs or os.cpu_count() or 1, force=force,
-                               scheduler=scheduler, progress=lambda result, current: bar.update(1, current))
+                               scheduler=scheduler, progress=lambda result, current: bar.update(1, current),
+                               pdf=click.get_current_context().meta.get(_PDF_PROCESS))
         except BatchError as error:  # the output folder or the scheduler cannot be used
             say(f"archdoc: {error}", err=True)
             sys.exit(EXIT_INPUT_ERROR)

@@ -149,7 +149,7 @@ def test_whatif_takes_down_and_keeps_fail(tmp_path: Path) -> None:
 def test_render_accepts_format_as_check_does(tmp_path: Path) -> None:
     result = run("render", str(SPECS / "0-simple_web_stack.yaml"), "-o", str(tmp_path), "--format", "md")
     assert result.exit_code == 0 and sorted(p.name for p in (tmp_path / "0-simple_web_stack").iterdir()
-                                           if not p.name.startswith(".")) == ["report.md"]
+                                           if not p.name.startswith(".")) == ["diagram.png", "report.md"]
 
 
 ACCEPTING = """

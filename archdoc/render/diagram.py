@@ -415,27 +415,40 @@ def dot_failure(status: int, stderr: bytes) -> str:
     return f"dot failed: exit status {status}"
 
 
-def _run_dot(arguments: list[str], source: Path, deadline: float, timeout: float) -> None:
-    """Run dot on a source file (no pipe: dot may stop reading early), writing its -o files."""
-    remaining = deadline - time.monotonic()
+def _run_dot(arguments: list[str], source: Path, deadline: float, timeout: float,
+             meanwhile: Callable[[], None] | None = None) -> None:
+    """Run dot on a source file (no pipe: dot may stop reading early), writing its -o files;
+    ``meanwhile`` runs here while dot works."""
     try:
-        if remaining <= 0:
-            raise subprocess.TimeoutExpired("dot", timeout)
-        done = subprocess.run(["dot", *arguments, str(source)], stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=remaining, preexec_fn=_cpu_limit(math.ceil(timeout) + 1))
-    except subprocess.TimeoutExpired:
-        raise RenderTimeout(f"dot took longer than {timeout:g} s to lay out the diagram") from None
+        process = subprocess.Popen(["dot", *arguments, str(source)], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   preexec_fn=_cpu_limit(math.ceil(timeout) + 1))
     except FileNotFoundError:
         raise RenderError("Graphviz's 'dot' command is not installed (run scripts/bootstrap)") from None
-    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and not done.stderr.strip():
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise subprocess.TimeoutExpired("dot", timeout)
+        _, stderr = process.communicate(timeout=remaining)
+    except subprocess.TimeoutExpired:
+        raise RenderTimeout(f"dot took longer than {timeout:g} s to lay out the diagram") from None
+    finally:
+        if process.returncode is None:  # stopped (its time is up, or meanwhile failed): dot with it
+            process.kill()
+            process.communicate()
+    if process.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and not stderr.strip():
         raise RenderTimeout(f"dot took longer than {timeout:g} s of CPU time to lay out the diagram")
-    if done.returncode != 0:
-        raise RenderError(dot_failure(done.returncode, done.stderr))
+    if process.returncode != 0:
+        raise RenderError(dot_failure(process.returncode, stderr))
 
 
 def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", timeout: float = 60,
-                   marks: Marks = NO_MARKS, expand: bool = False, theme: Theme = LIGHT) -> DiagramFiles:
-    """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``.
+                   marks: Marks = NO_MARKS, expand: bool = False, theme: Theme = LIGHT,
+                   meanwhile: Callable[[], None] | None = None) -> DiagramFiles:
+    """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``;
+    ``meanwhile`` runs while dot lays the graph out (work that does not need the drawing).
 
     One dot run lays the graph out and writes both. A drawing of more than
     SINGLE_RUN_NODES nodes is laid out first alone (laying out is quick; rasterising is
@@ -454,10 +467,10 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
             source, made = light_icons(source, Path(work).resolve())
         graph.write_text(source, encoding="utf-8")
         if nodes <= SINGLE_RUN_NODES:
-            _run_dot(["-Tsvg", "-o", str(drawn_svg), "-Tpng", "-o", str(png)], graph, deadline, timeout)
+            _run_dot(["-Tsvg", "-o", str(drawn_svg), "-Tpng", "-o", str(png)], graph, deadline, timeout, meanwhile)
             svg_text = drawn_svg.read_text(encoding="utf-8")
         else:
-            _run_dot(["-Tsvg", "-o", str(drawn_svg)], graph, deadline, timeout)
+            _run_dot(["-Tsvg", "-o", str(drawn_svg)], graph, deadline, timeout, meanwhile)
             svg_text = drawn_svg.read_text(encoding="utf-8")
             size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg_text)
             width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)

@@ -1,52 +1,28 @@
-"""Rendering many specs: the run (workers, Dask), one spec's job, the summary table and the index."""
+"""Rendering many specs: the run (``runner``: workers, Dask), one spec's job, the summary
+table and the index.
+
+Importing the package loads none of them: a render of one spec starts the PDF's process
+(``pdf_process``) before it loads the rest, so that WeasyPrint loads in parallel with
+them. Each name below comes from its module when first asked for.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from archdoc.errors import BatchError
-from archdoc.files import FolderLocked, locked_folder
-from archdoc.run.batch import Plan, plan, render_all
-from archdoc.run.index import check_index_is_ours, write_index
-from archdoc.run.job import RenderResult, Settings
+if TYPE_CHECKING:
+    from archdoc.run.batch import Plan, plan
+    from archdoc.run.job import Settings
+    from archdoc.run.runner import Run, render_plan
 
-
-@dataclass(frozen=True)
-class Run:
-    """What a render run did: each spec's result, how long it took, where its index is."""
-
-    results: list[RenderResult]
-    seconds: float
-    index: Path
+_HOMES = {"Plan": "batch", "plan": "batch", "Settings": "job", "Run": "runner", "render_plan": "runner"}
 
 
-def render_plan(planned: Plan, settings: Settings, workers: int, force: bool = False, scheduler: str | None = None,
-                progress: Callable[[RenderResult, str], None] | None = None) -> Run:
-    """Render the planned specs into ``settings.out_root``, then write the run's index.
-
-    ``progress`` hears of each result, with the spec a worker took in hand most recently.
-    Raises BatchError when the run as a whole cannot proceed.
-    """
-    started = time.perf_counter()
-    in_hand: list[str] = []
-    report = progress or (lambda result, current: None)
-    try:
-        with locked_folder(settings.out_root):
-            check_index_is_ours(settings.out_root)
-            results = render_all(
-                planned.jobs, planned.missing, settings, workers=workers, force=force, scheduler=scheduler,
-                progress=lambda result: report(result, in_hand[-1] if in_hand else result.path),
-                started=lambda job: in_hand.append(job.path),
-            )
-            seconds = time.perf_counter() - started
-            return Run(results, seconds, write_index(results, settings.out_root, seconds, settings.theme))
-    except FolderLocked as error:
-        raise BatchError(str(error)) from None
-    except OSError as error:
-        raise BatchError(f"cannot write to {settings.out_root}: {error.strerror}") from None
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
 
 
 __all__ = ["Plan", "Run", "Settings", "plan", "render_plan"]

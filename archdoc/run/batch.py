@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import signal
 import socket
 import time
@@ -40,10 +39,11 @@ from archdoc.run.job import (
     sweep_staging,
     unchanged_result,
 )
+from archdoc.run.pdf_process import PDF_PROCESS_DIED, PdfProcess
+from archdoc.run.processes import OUT_OF_MEMORY, become_bounded, kill_group
 from archdoc.specfile import DEFAULT_MAX_BYTES, find_specs
 from archdoc.specfile.reading import display_name, is_stdin, read_stdin
 
-OUT_OF_MEMORY = 75  # a worker's exit status when it ran out of memory outside a render
 SPECS_PER_WORKER = 20  # then the worker is replaced: its memory grows about 1 MiB a spec
 POLL_SECONDS = 0.05
 
@@ -75,10 +75,10 @@ def plan(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, only_specs: b
 
 def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings, workers: int = 1,
                force: bool = False, scheduler: str | None = None, progress: Progress | None = None,
-               started: Started | None = None) -> list[RenderResult]:
+               started: Started | None = None, pdf: PdfProcess | None = None) -> list[RenderResult]:
     """Render the planned jobs; results come back in the order of the specs, the
     missing paths first. ``started`` hears of each spec taken in hand, ``progress`` of
-    each result."""
+    each result; ``pdf`` is a PDF's process the run started at once, for a spec rendered alone."""
     report = progress or (lambda result: None)
     begin = started or (lambda job: None)
     results = list(missing)
@@ -103,19 +103,24 @@ def render_all(jobs: list[Job], missing: list[RenderResult], settings: Settings,
     if todo and scheduler:
         results += render_on_dask(todo, settings, scheduler, report)
     elif todo:
-        results += render_in_workers(todo, settings, workers, report, begin)
+        results += render_in_workers(todo, settings, workers, report, begin, pdf)
     order = {job.path: i for i, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order.get(r.path, -1))
 
 
 # --- local worker processes --------------------------------------------------------------
-def _load_renderers(pdf: bool = True) -> None:
+def _load_renderers(everything: bool = True, pdf: bool = True) -> None:
     """The heavy imports (diagrams, WeasyPrint), and a first tiny PDF and the report's
     templates compiled (WeasyPrint loads its fonts and stylesheets on its first document).
     Done in the parent before forking, a new worker starts with them loaded, which makes
-    replacing workers cheap. A run that writes no PDF leaves WeasyPrint alone."""
-    import archdoc.explain  # noqa: F401
+    replacing workers cheap. A run that writes no PDF leaves WeasyPrint alone. A worker
+    that renders the run's one spec needs only the diagram's module at first
+    (``everything`` False): it loads the report's while dot draws."""
     import archdoc.render.diagram  # noqa: F401
+
+    if not everything:
+        return
+    import archdoc.explain  # noqa: F401
     from archdoc.render.report import warm_templates
 
     warm_templates()
@@ -125,28 +130,10 @@ def _load_renderers(pdf: bool = True) -> None:
         warm_up()  # once per process: a forked worker inherits it
 
 
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to kill this worker when the run that started it dies, so a
-    killed `archdoc render` leaves no worker behind (elsewhere, a worker ends at its next
-    job, when its pipe is closed)."""
+def _worker_main(conn: Connection, settings: Settings, alone: bool, pdf: PdfProcess | None) -> None:
+    become_bounded(settings.memory_mib)  # the limit is inherited by the dot it runs
     try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _worker_main(conn: Connection, settings: Settings) -> None:
-    os.setpgrp()  # a group of its own, so that killing it kills its dot too
-    _die_with_parent()
-    if not os.environ.get("ARCHDOC_DEBUG"):
-        _silence_stderr()
-    limit = settings.memory_mib * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by the dot it runs
-    try:
-        _load_renderers("pdf" in settings.formats)  # already there when forked; imported here when spawned
+        _load_renderers(not alone, "pdf" in settings.formats and pdf is None)  # there when forked; loaded when spawned
         while True:
             try:
                 job = conn.recv()
@@ -154,25 +141,19 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
                 return
             if job is None:
                 return
-            conn.send(render_spec(job, settings))
+            conn.send(render_spec(job, settings, pdf))
+            pdf = None  # it writes one PDF
     except MemoryError:  # outside a render (which reports its own): receiving, sending, importing
         os._exit(OUT_OF_MEMORY)
 
 
-def _silence_stderr() -> None:
-    """Libraries write to file descriptor 2 themselves (a Rust panic, fontconfig, Pango);
-    what goes wrong reaches the user as the spec's result, never as a trace."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-
-
 class _Worker:
-    def __init__(self, context: Any, settings: Settings) -> None:
+    def __init__(self, context: Any, settings: Settings, alone: bool = False, pdf: PdfProcess | None = None) -> None:
         self.conn, child_end = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child_end, settings), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child_end, settings, alone, pdf), daemon=True)
         self.process.start()
         child_end.close()
+        self.pdf = pdf  # the process laying out its first PDF, when the run started one: part of this worker
         self.job: Job | None = None
         self.started = 0.0
         self.rendered = 0
@@ -182,13 +163,18 @@ class _Worker:
         self.job, self.started = job, time.monotonic()
 
     def kill(self) -> None:
-        """Kill the worker and whatever it started (dot); safe on a worker already dead."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):  # gone, or not yet in its own group
-            self.process.kill()
-        self.process.join()
+        """Kill the worker and whatever it started (dot, its PDF's process); safe on a worker already dead."""
+        kill_group(self.process)
         self.conn.close()
+        if self.pdf is not None:
+            self.pdf.end()
+
+    def death(self, memory_mib: int) -> str:
+        """Why the worker died, from its exit status, or its PDF's process's when that one died under it."""
+        code = self.process.exitcode
+        if code == PDF_PROCESS_DIED and self.pdf is not None:
+            code = self.pdf.exit_code()
+        return _death(code, memory_mib)
 
     def stop(self) -> None:
         try:
@@ -199,6 +185,8 @@ class _Worker:
         if self.process.is_alive():
             self.kill()
         self.conn.close()
+        if self.pdf is not None:  # done with its PDF, or never asked for one
+            self.pdf.end()
 
 
 def _context() -> Any:
@@ -208,14 +196,19 @@ def _context() -> Any:
 
 
 def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report: Progress,
-                      begin: Started) -> list[RenderResult]:
+                      begin: Started, pdf: PdfProcess | None = None) -> list[RenderResult]:
+    """Render the jobs in worker processes. ``pdf``, a PDF's process the run started at
+    once, writes the PDF of a job rendered alone: the workers then start without WeasyPrint."""
     context = _context()
-    _load_renderers("pdf" in settings.formats)
+    alone = len(jobs) == 1  # no other worker will be forked: it loads what it needs when it needs it
+    if not alone:
+        pdf = None
+    _load_renderers(not alone, "pdf" in settings.formats and pdf is None)
     # Largest specs first: a big design started last would leave the other workers idle
     # at the end of the run (longest-processing-time-first scheduling).
     pending = deque(sorted(jobs, key=_spec_size, reverse=True))
     results: list[RenderResult] = []
-    pool = [_Worker(context, settings) for _ in range(max(1, min(workers, len(jobs))))]
+    pool = [_Worker(context, settings, alone, pdf if i == 0 else None) for i in range(max(1, min(workers, len(jobs))))]
     try:
         while pending or any(w.job for w in pool):
             for worker in pool:
@@ -234,7 +227,7 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
                         result = worker.conn.recv()
                     except (EOFError, OSError):  # it died: out of memory, a crash in a library
                         worker.kill()
-                        result = _lost(job, _death(worker.process.exitcode, settings.memory_mib))
+                        result = _lost(job, worker.death(settings.memory_mib))
                         replace = True
                 elif time.monotonic() - worker.started > settings.timeout:
                     worker.kill()
@@ -252,7 +245,7 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
                 if not replace and worker.rendered >= SPECS_PER_WORKER:
                     worker.stop()
                     replace = True
-                if replace:
+                if replace and pending:
                     pool[index] = _Worker(context, settings)
     finally:
         for worker in pool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import resource
 import shutil
@@ -20,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import archdoc
 from archdoc import __version__
@@ -44,20 +43,21 @@ from archdoc.files import (
 )
 from archdoc.render.marks import NO_MARKS, Marks
 from archdoc.render.picture import Picture
-from archdoc.render.theme import THEMES as THEMES  # the command line's choices
 from archdoc.rules import Analysis, Rule, Severity, analyse
 from archdoc.rules.no_firewall import NoFirewall
 from archdoc.rules.no_https import NoHttps
 from archdoc.rules.no_monitoring import NoMonitoring
 from archdoc.rules.spof import Spof
+from archdoc.run.options import DEFAULT_FORMATS
+from archdoc.run.pdf_process import InProcess, PdfWriter
+from archdoc.run.processes import near_memory_limit
 from archdoc.specfile import DEFAULT_MAX_BYTES, loads
 from archdoc.specfile.reading import STDIN, STDIN_FOLDER, display_name, is_stdin, read_spec_bytes
 from archdoc.specfile.yaml_source import decode_utf8
 
-DEFAULT_FORMATS = ("png", "svg", "md", "html", "pdf", "json")  # the outputs docs/format.md promises
-FORMATS = (*DEFAULT_FORMATS, "mermaid")
-DIRECTIONS = ("LR", "TB", "RL", "BT")
-MD_DIAGRAMS = ("image", "mermaid")  # how report.md shows the diagram: the PNG, or a ```mermaid block
+if TYPE_CHECKING:
+    from archdoc.explain import Report
+
 FILES = {"png": "diagram.png", "svg": "diagram.svg", "md": "report.md", "html": "report.html",
          "pdf": "report.pdf", "json": "findings.json", "mermaid": "diagram.mmd"}
 CACHE_FILE = ".archdoc.json"
@@ -202,14 +202,13 @@ def previous_task_design(task: str) -> tuple[str, Analysis] | None:
 
 def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable[str], direction: str,
                   timeout: float, plain: bool = False, expand: bool = False, task: str | None = None,
-                  theme: str = "light", md_diagram: str = "image") -> Picture | None:
+                  theme: str = "light", md_diagram: str = "image", pdf: PdfWriter | None = None) -> str | None:
     """Write the chosen formats of one analysed spec into ``folder`` (which exists and is
-    empty); return the diagram, when one was drawn. report.md shows the diagram as
-    ``md_diagram`` says; the HTML and PDF reports always show the drawing itself."""
-    from archdoc.explain import build_report
+    empty); return the index's thumbnail of the diagram, when one was drawn. report.md
+    shows the diagram as ``md_diagram`` says; the HTML and PDF reports always show the
+    drawing itself. The PDF is laid out by ``pdf`` (here and now when None): begun as
+    soon as its page is ready, it is laid out while the other outputs are written."""
     from archdoc.render.diagram import render_diagram
-    from archdoc.render.interactive import interactive_diagram
-    from archdoc.render.report import html_body, render_html, render_markdown
     from archdoc.render.theme import theme as theme_named
 
     formats = set(formats)
@@ -221,42 +220,62 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
         from archdoc.render.mermaid import flowchart
 
         chart = flowchart(analysis.topology, direction, marks, expand)
-        if "mermaid" in formats:
-            (folder / FILES["mermaid"]).write_text(chart.text, encoding="utf-8")
     # report.md shows the PNG when Mermaid would not draw the chart (it says why)
     embed_mermaid = "md" in formats and chart is not None and md_diagram == "mermaid" and not chart.too_large
+    prepared: list[tuple[Report, str]] = []
+
+    def prepare() -> None:  # what needs no drawing: done while dot draws, when it draws
+        from archdoc.explain import build_report
+        from archdoc.render.report import html_body
+
+        report = build_report(analysis, since=previous_task_design(task) if task else None)
+        prepared.append((report, html_body(report, spec_name) if "pdf" in formats else ""))  # the PDF's, no links
+
     if formats & {"png", "svg", "html", "pdf"} or ("md" in formats and not embed_mermaid):
-        drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand, theme_named(theme))
+        drawn = render_diagram(analysis.topology, folder, direction, timeout, marks, expand, theme_named(theme),
+                               meanwhile=prepare)
         picture = Picture(drawn.png.read_bytes(), drawn.css_size)
-    report = build_report(analysis, since=previous_task_design(task) if task else None)
-    if "md" in formats:
-        markdown = render_markdown(report, spec_name, mermaid=chart.text if chart and embed_mermaid else None,
-                                   mermaid_too_large=chart.too_large if chart and md_diagram == "mermaid" else None)
-        (folder / FILES["md"]).write_text(markdown, encoding="utf-8")
-    if formats & {"html", "pdf"}:
+    if not prepared:
+        prepare()
+    [(report, pdf_body)] = prepared
+
+    from archdoc.render.interactive import interactive_diagram
+    from archdoc.render.report import render_html, render_markdown
+
+    writer = None
+    if "pdf" in formats:  # the diagram as a picture, the findings without links
         assert picture is not None
+        (folder / PAGE_PICTURE).write_bytes(picture.jpeg())
+        html = render_html(report, spec_name, picture.png, picture.size, diagram_src=PAGE_PICTURE, body=pdf_body)
+        writer = pdf or InProcess()
+        writer.start(html, folder, folder / FILES["pdf"])
+    try:
+        if chart is not None and "mermaid" in formats:
+            (folder / FILES["mermaid"]).write_text(chart.text, encoding="utf-8")
+        if "md" in formats:
+            markdown = render_markdown(
+                report, spec_name, mermaid=chart.text if chart and embed_mermaid else None,
+                mermaid_too_large=chart.too_large if chart and md_diagram == "mermaid" else None)
+            (folder / FILES["md"]).write_text(markdown, encoding="utf-8")
         if "html" in formats:  # the SVG inline, each finding linked to its component
+            assert picture is not None
             diagram = interactive_diagram(drawn.svg.read_text(encoding="utf-8"), analysis, drawn.layout)
             html = render_html(report, spec_name, picture.png, picture.size, diagram=diagram, theme=theme)
             (folder / FILES["html"]).write_text(html, encoding="utf-8")
-        if "pdf" in formats:  # the diagram as a picture, the findings without links
-            from archdoc.render.pdf import write_pdf
-
-            page_picture = folder / PAGE_PICTURE
-            page_picture.write_bytes(picture.jpeg())
-            html = render_html(report, spec_name, picture.png, picture.size, diagram_src=PAGE_PICTURE,
-                               body=html_body(report, spec_name))
-            write_pdf(html, folder, folder / FILES["pdf"])
-            page_picture.unlink()
-    if "json" in formats:
-        document = findings_document(path, analysis)
-        (folder / FILES["json"]).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    # The diagram was drawn for the reports: kept where asked for, or where report.md shows it
-    kept = formats | ({"png"} if "md" in formats and not embed_mermaid else set())
-    for fmt in ("png", "svg"):
-        if fmt not in kept:
-            (folder / FILES[fmt]).unlink(missing_ok=True)
-    return picture
+        if "json" in formats:
+            document = findings_document(path, analysis)
+            (folder / FILES["json"]).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+        # The diagram was drawn for the reports: kept where asked for, or where report.md shows it
+        kept = formats | ({"png"} if "md" in formats and not embed_mermaid else set())
+        for fmt in ("png", "svg"):
+            if fmt not in kept:
+                (folder / FILES[fmt]).unlink(missing_ok=True)
+        return picture.thumbnail() if picture else None
+    finally:  # never leave the PDF being written into a folder about to be swept away
+        if writer is not None:
+            writer.wait()
+            (folder / PAGE_PICTURE).unlink()
 
 
 def staging_prefix(folder: str) -> str:
@@ -267,20 +286,9 @@ def staging_prefix(folder: str) -> str:
 _OUT_OF_MEMORY = re.compile(r"memory|Cannot allocate|Resource temporarily unavailable|bad_alloc", re.IGNORECASE)
 
 
-def near_memory_limit(share: float = 0.85) -> bool:
-    """Whether this process has a memory limit (a worker's --memory) and uses most of it (Linux only)."""
-    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
-    if limit == resource.RLIM_INFINITY:
-        return False
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return False
-    return pages * os.sysconf("SC_PAGE_SIZE") >= share * limit
-
-
-def render_spec(job: Job, settings: Settings) -> RenderResult:
-    """Load, analyse and render one spec; every failure becomes the result's status."""
+def render_spec(job: Job, settings: Settings, pdf: PdfWriter | None = None) -> RenderResult:
+    """Load, analyse and render one spec; every failure becomes the result's status. The
+    PDF is laid out by ``pdf`` (here and now when None)."""
     started = time.perf_counter()
 
     def result(status: str, **details: Any) -> RenderResult:
@@ -297,10 +305,8 @@ def render_spec(job: Job, settings: Settings) -> RenderResult:
     staged = temporary_folder(settings.out_root, staging_prefix(job.folder))
     ordinary_permissions(staged)
     try:
-        picture = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
-                                settings.plain, settings.expand, settings.task, settings.theme,
-                                settings.md_diagram)
-        small = picture.thumbnail() if picture else None
+        small = write_outputs(job.path, analysis, staged, settings.formats, settings.direction, settings.timeout,
+                              settings.plain, settings.expand, settings.task, settings.theme, settings.md_diagram, pdf)
         done = result(RENDERED, thumbnail=small, **summary)
         if analysis.crashes:
             done = result(FAILED, error="; ".join(str(c) for c in analysis.crashes), **summary)
