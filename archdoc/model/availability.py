@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, capability_goals, split_data
+from archdoc.model.failures import Capability, FailureAnalysis, FlowGraph, capability_goals, split_data
 from archdoc.model.kinds import DEFAULT_AVAILABILITY, Kind
 from archdoc.model.topology import Topology
 
@@ -188,9 +188,8 @@ def _bounds(ways: FlowGraph, p: Mapping[str, float], series: frozenset[str]) -> 
         taken |= units
         if not units:
             break
-    first = {ways.unit[n] for c in ways.topology.clients for n in ways.successors.get(c, ())}
-    last = {ways.unit[n] for n, after in ways.successors.items() if SINK in after}
-    cuts = [{u for u in cut if u is not None} for cut in (first, last) if None not in cut]
+    cuts = [{u for u in cut if u is not None} for cut in (ways.entered_from_clients(), ways.goal_units())
+            if None not in cut]
     all_down = [math.prod(1 - p.get(u, 1.0) for u in cut) for cut in cuts if not cut & series]
     upper = 1 - max(all_down, default=0.0)
     return 1 - all_fail, upper, found

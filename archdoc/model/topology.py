@@ -119,16 +119,25 @@ class Topology:
         return {}
 
     def host_of(self, component_id: str) -> str | None:
-        return getattr(self.components[component_id], "host", None)
+        return self._hosts.get(component_id)
+
+    @cached_property
+    def _hosts(self) -> Mapping[str, str]:
+        """Component id -> its host, for those that have one (asked once of each component:
+        pydantic answers slowly for a field a model lacks)."""
+        hosts = {}
+        for component_id, component in self.components.items():
+            host = getattr(component, "host", None)
+            if host is not None:
+                hosts[component_id] = host
+        return hosts
 
     @cached_property
     def hosted_on(self) -> Mapping[str, tuple[str, ...]]:
         """Server id -> the components whose host it is, in spec order."""
         hosted: dict[str, list[str]] = {s: [] for s in self.of_kind(Kind.SERVER)}
-        for component_id in self.components:
-            host = self.host_of(component_id)
-            if host is not None:
-                hosted[host].append(component_id)
+        for component_id, host in self._hosts.items():
+            hosted[host].append(component_id)
         return {server: tuple(ids) for server, ids in hosted.items()}
 
     @cached_property
@@ -243,20 +252,27 @@ class Topology:
     def failure_unit(self, component_id: str) -> str | None:
         """The unit whose failure takes this component down: its host, or itself when it
         has no host and appears in a link. Clients and clusters belong to no unit."""
-        component = self.components[component_id]
-        if component.kind in (Kind.CLIENT, Kind.CLUSTER):
-            return None
-        host = self.host_of(component_id)
-        if host is not None:
-            return host
-        if component.kind == Kind.SERVER or component_id in self.linked:
-            return component_id
-        return None
+        return self.units_of[component_id]
+
+    @cached_property
+    def units_of(self) -> Mapping[str, str | None]:
+        """Component id -> its failure unit (``failure_unit``), for every component."""
+        hosts, linked = self._hosts, self.linked
+        units: dict[str, str | None] = {}
+        for component_id, component in self.components.items():
+            kind = component.kind
+            if kind == Kind.CLIENT or kind == Kind.CLUSTER:
+                units[component_id] = None
+            elif component_id in hosts:
+                units[component_id] = hosts[component_id]
+            else:
+                units[component_id] = component_id if kind == Kind.SERVER or component_id in linked else None
+        return units
 
     @cached_property
     def failure_units(self) -> tuple[str, ...]:
         """Every server, and every component with no host that appears in a link."""
-        return tuple(i for i in self.components if self.failure_unit(i) == i)
+        return tuple(i for i, unit in self.units_of.items() if unit == i)
 
     def on_unit(self, unit: str) -> tuple[str, ...]:
         """The components a unit's failure takes down."""
