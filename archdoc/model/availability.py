@@ -93,16 +93,27 @@ class Availability:
                 "method": self.method, "error_bound": self.error}
 
 
-def availability(topology: Topology, capability: Capability,
-                 failures: FailureAnalysis | None = None) -> Availability | None:
-    """The probability that the clients can do ``capability``; None when they never can."""
+def availabilities(topology: Topology, failures: FailureAnalysis) -> tuple[Availability, ...]:
+    """How available each capability the design has is (each unit's own figure worked out once)."""
+    of_unit: dict[str, float] = {}
+    found = (availability(topology, c, failures, of_unit) for c in failures.capabilities)
+    return tuple(a for a in found if a is not None)
+
+
+def availability(topology: Topology, capability: Capability, failures: FailureAnalysis | None = None,
+                 of_unit: dict[str, float] | None = None) -> Availability | None:
+    """The probability that the clients can do ``capability``; None when they never can.
+    ``of_unit`` keeps each unit's availability, for the next capability."""
     failures = failures or FailureAnalysis(topology)
     stops = failures.stops[capability]
     if stops is None:
         return None
-    on_the_way = failures.on_the_way[capability]
-    p = {unit: unit_availability(topology, unit) for unit in topology.failure_units
-         if any(c in on_the_way for c in topology.on_unit(unit))}
+    of_unit = {} if of_unit is None else of_unit
+    p = {}
+    for unit in failures.units_on_the_way[capability]:
+        if unit not in of_unit:
+            of_unit[unit] = unit_availability(topology, unit)
+        p[unit] = of_unit[unit]
     single_points = tuple(sorted(((unit, p[unit]) for unit in stops.units), key=lambda pair: (pair[1], pair[0])))
     series = math.prod(p[unit] for unit in stops.units)
     redundant = [unit for unit in p if unit not in stops.units and p[unit] < 1]

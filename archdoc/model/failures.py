@@ -21,7 +21,6 @@ analysed in a fraction of a second.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -67,8 +66,9 @@ def capability_goals(topology: Topology, capability: Capability) -> list[Goal]:
         kind = Kind.APP_SERVER if topology.of_kind(Kind.APP_SERVER) else Kind.WEB_SERVER
         return [(None, component) for component in topology.of_kind(kind)]
     goals: list[Goal] = []
+    databases = frozenset(topology.of_kind(Kind.DATABASE))
     for flow in topology.flows:
-        if topology.kind(flow.target) != Kind.DATABASE:
+        if flow.target not in databases:
             continue
         if capability is Capability.READ and flow.link.access in READ_ACCESS:
             goals.append((flow.source, flow.target))
@@ -87,11 +87,11 @@ def written_primaries(topology: Topology, starts: Iterable[str]) -> dict[str, fr
     one loop of links write the same, so they are found together (Tarjan's strongly
     connected components, without recursion) and each takes what the loops after it write."""
     flows_from = topology.flows_from
+    primaries = frozenset(d for d in topology.of_kind(Kind.DATABASE) if not topology.is_replica(d))
 
     def direct(component: str) -> set[str]:
         return {flow.target for flow in flows_from.get(component, ())
-                if flow.link.access in WRITE_ACCESS and topology.kind(flow.target) == Kind.DATABASE
-                and not topology.is_replica(flow.target)}
+                if flow.target in primaries and flow.link.access in WRITE_ACCESS}
 
     written: dict[str, frozenset[str]] = {}
     index: dict[str, int] = {}
@@ -204,12 +204,15 @@ class GraphBase:
     designs as dicts of ids scattered over the heap)."""
 
     def __init__(self, topology: Topology) -> None:
-        self.nodes: list[Node] = list(topology.components)
+        self.nodes: list[str] = list(topology.components)
         self.index: dict[Node, int] = {node: i for i, node in enumerate(self.nodes)}
         index = self.index
         self.successors: list[list[int]] = [[] for _ in self.nodes]
+        self.predecessors: list[list[int]] = [[] for _ in self.nodes]
         for flow in topology.flows:
-            self.successors[index[flow.source]].append(index[flow.target])
+            source, target = index[flow.source], index[flow.target]
+            self.successors[source].append(target)
+            self.predecessors[target].append(source)
         self.leaving = len(topology.flows_from)  # components with a flow out
         units_of = topology.units_of
         self.unit: list[str | None] = [units_of[node] for node in topology.components]
@@ -231,7 +234,7 @@ class FlowGraph:
     def __init__(self, topology: Topology, goals: list[Goal], base: GraphBase | None = None) -> None:
         self.topology = topology
         base = base or GraphBase(topology)
-        self.nodes = list(base.nodes)
+        self.nodes: list[Node] = list(base.nodes)
         self.index = dict(base.index)
         self.unit = list(base.unit)
         self.nodes_of_unit = dict(base.nodes_of_unit)
@@ -247,9 +250,11 @@ class FlowGraph:
                 successors[node] = list(successors[node])
             successors[node].append(to)
 
+        self.goal_nodes: dict[int, None] = {}  # the nodes that lead to the sink, in order
         for via, target in goals:
             if via is None:
                 lead(self.index[target], self.sink)
+                self.goal_nodes[self.index[target]] = None
                 continue
             arrival = ("arrival", target)
             if arrival not in self.index:
@@ -257,6 +262,7 @@ class FlowGraph:
                 unit = base.unit[base.index[target]]
                 number = self._add(arrival, unit)
                 successors[number] = [self.sink]
+                self.goal_nodes[number] = None
                 if unit is not None:
                     self.nodes_of_unit[unit] = [*self.nodes_of_unit[unit], number]
             lead(self.index[via], self.index[arrival])
@@ -291,7 +297,7 @@ class FlowGraph:
 
     def goal_units(self) -> set[str | None]:
         """The units of the nodes that fulfil the capability (None for what is in no unit)."""
-        return {self.unit[n] for n, after in enumerate(self.successors) if self.sink in after}
+        return {self.unit[n] for n in self.goal_nodes}
 
     def reaches_sink(self, without_units: Collection[str] = ()) -> list[Node] | None:
         """A shortest source-to-sink path avoiding these units' components, or None.
@@ -396,16 +402,29 @@ class FailureAnalysis:
         return {capability: capability_goals(self.topology, capability) for capability in Capability}
 
     @cached_property
+    def base(self) -> GraphBase:
+        return GraphBase(self.topology)
+
+    @cached_property
     def graphs(self) -> dict[Capability, FlowGraph]:
-        base = GraphBase(self.topology)
-        return {c: FlowGraph(self.topology, goals, base) for c, goals in self.goals.items()}
+        return {c: FlowGraph(self.topology, goals, self.base) for c, goals in self.goals.items()}
+
+    @cached_property
+    def split_data(self) -> tuple[tuple[str, ...], ...]:
+        """``split_data`` of the design, worked out once."""
+        return split_data(self.topology)
+
+    @cached_property
+    def split_databases(self) -> frozenset[str]:
+        """The databases holding a split copy of the data."""
+        return frozenset(d for databases in self.split_data for d in databases)
 
     @cached_property
     def stops(self) -> dict[Capability, Stops | None]:
         stops = {c: capability_stops(graph) for c, graph in self.graphs.items()}
         # A database holding a split copy of the data is no stand-in for another: losing any
         # of them loses reads and writes of the data it alone holds.
-        split = {d for databases in split_data(self.topology) for d in databases}
+        split = self.split_databases
         for capability in (Capability.READ, Capability.WRITE):
             found = stops[capability]
             goals = {target for _, target in self.goals[capability]} & split
@@ -448,19 +467,30 @@ class FailureAnalysis:
     def on_the_way(self) -> dict[Capability, frozenset[str]]:
         """Per capability: the components on some path from the clients to a goal."""
         result = {}
+        reachable = self.topology.reachable
         for capability, goals in self.goals.items():
             starts = {via if via is not None else target for via, target in goals}
-            backwards = _reach_backwards(self.topology, starts)
-            targets = {target for via, target in goals if via in self.topology.reachable}
-            result[capability] = frozenset((backwards & self.topology.reachable) | targets)
+            backwards = self._reach_backwards(starts)
+            targets = {target for via, target in goals if via in reachable}
+            result[capability] = frozenset((backwards & reachable) | targets)
         return result
 
+    @cached_property
+    def units_on_the_way(self) -> dict[Capability, tuple[str, ...]]:
+        """Per capability: the failure units with a component on the way to it, in spec order."""
+        units_of = self.topology.units_of
+        result = {}
+        for capability, components in self.on_the_way.items():
+            units = {units_of[c] for c in components}
+            result[capability] = tuple(u for u in self.topology.failure_units if u in units)
+        return result
 
-def _reach_backwards(topology: Topology, starts: set[str]) -> set[str]:
-    seen, queue = set(starts), deque(starts)
-    while queue:
-        for flow in topology.flows_into.get(queue.popleft(), ()):
-            if flow.source not in seen:
-                seen.add(flow.source)
-                queue.append(flow.source)
-    return seen
+    def _reach_backwards(self, starts: set[str]) -> set[str]:
+        """What leads to these components along flows (them included), a level at a time."""
+        base = self.base
+        seen = {base.index[start] for start in starts}
+        level = list(seen)
+        while level:
+            level = [n for n in set(chain.from_iterable(map(base.predecessors.__getitem__, level))) if n not in seen]
+            seen.update(level)
+        return {base.nodes[n] for n in seen}

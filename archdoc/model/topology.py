@@ -88,7 +88,12 @@ class Topology:
 
     # --- components -----------------------------------------------------------------
     def kind(self, component_id: str) -> Kind:
-        return self.components[component_id].kind
+        return self.kinds[component_id]
+
+    @cached_property
+    def kinds(self) -> Mapping[str, Kind]:
+        """Component id -> its kind (asked of every component many times over: one lookup)."""
+        return {component_id: component.kind for component_id, component in self.components.items()}
 
     def label(self, component_id: str) -> str:
         return self.components[component_id].label or component_id
@@ -111,7 +116,7 @@ class Topology:
         and drawings ask the same ones many times)."""
         found = self._of_kind.get(kinds)
         if found is None:
-            found = self._of_kind[kinds] = tuple(i for i, c in self.components.items() if c.kind in kinds)
+            found = self._of_kind[kinds] = tuple(i for i, kind in self.kinds.items() if kind in kinds)
         return found
 
     @cached_property
@@ -127,7 +132,7 @@ class Topology:
         pydantic answers slowly for a field a model lacks)."""
         hosts = {}
         for component_id, component in self.components.items():
-            host = getattr(component, "host", None)
+            host = component.__dict__.get("host")
             if host is not None:
                 hosts[component_id] = host
         return hosts
@@ -259,8 +264,7 @@ class Topology:
         """Component id -> its failure unit (``failure_unit``), for every component."""
         hosts, linked = self._hosts, self.linked
         units: dict[str, str | None] = {}
-        for component_id, component in self.components.items():
-            kind = component.kind
+        for component_id, kind in self.kinds.items():
             if kind == Kind.CLIENT or kind == Kind.CLUSTER:
                 units[component_id] = None
             elif component_id in hosts:
