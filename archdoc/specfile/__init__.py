@@ -27,17 +27,25 @@ def loads(text: str, name: str) -> Topology:
     A valid spec is read the quick way, keeping only the positions its analysis names; a
     spec with anything to report (a problem, a warning) is read again carefully, every
     position kept, so that each message says where."""
-    quick = quick_parse(text, name)
-    if quick is not None:
-        try:
-            topology = build_topology(*quick)
-        except SpecError:
-            pass
-        else:
-            if not topology.warnings:
-                return topology
+    topology = _without_remarks(text, name)
+    if topology is not None:
+        return topology
     raw, source = parse_yaml(text, name)
     return build_topology(raw, source)
+
+
+def _without_remarks(text: str, name: str) -> Topology | None:
+    """The topology of a spec read the quick way, or None when there is anything to say of
+    it (a problem, a warning) or it is unusual: what it read is let go before the careful
+    reading starts."""
+    quick = quick_parse(text, name)
+    if quick is None:
+        return None
+    try:
+        topology = build_topology(*quick)
+    except SpecError:
+        return None
+    return None if topology.warnings else topology
 
 
 @dataclass(frozen=True)
