@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from archdoc.model import Capability, FailureAnalysis, Topology
-from archdoc.model.failures import READ_ACCESS, WRITE_ACCESS, capability_goals, split_data
+from archdoc.model.failures import (
+    READ_ACCESS,
+    WRITE_ACCESS,
+    capability_goals,
+    sink_dominators,
+    split_data,
+    written_primaries,
+)
 from archdoc.specfile import loads
 
 KINDS = ["load_balancer", "web_server", "app_server", "database", "firewall", "cache"]
@@ -132,3 +141,68 @@ links:
     analysis = FailureAnalysis(loads(text, "t.yaml"))
     assert analysis.lost_if_failed("box") == (Capability.SERVE,)
     assert analysis.causes("box", Capability.SERVE) == ("web-1", "web-2")
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple[list[list[int]], int, int]:
+    """Random directed graphs (loops and repeated links too), a start and an end."""
+    size = draw(st.integers(2, 12))
+    successors = [draw(st.lists(st.integers(0, size - 1), max_size=4)) for _ in range(size)]
+    return successors, 0, size - 1
+
+
+def _plain_path(successors: list[list[int]], start: int, end: int, avoid: set[int]) -> list[int] | None:
+    """A shortest path by a search going node by node, each node's parent the first to reach it."""
+    parent: dict[int, int] = {}
+    seen, queue = {start} | avoid, deque([start])
+    while queue:
+        node = queue.popleft()
+        for after in successors[node]:
+            if after not in seen:
+                seen.add(after)
+                parent[after] = node
+                if after == end:
+                    path = [after]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    return path[::-1]
+                queue.append(after)
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_the_sink_dominators_are_the_nodes_every_way_goes_through(graph: tuple[list[list[int]], int, int]) -> None:
+    successors, start, end = graph
+    path = _plain_path(successors, start, end, set())
+    if path is None or start == end:
+        return
+    on_every_way = [n for n in range(len(successors)) if n not in (start, end)
+                    and _plain_path(successors, start, end, {n}) is None]
+    assert sorted(sink_dominators(successors, path)) == on_every_way
+
+
+@settings(max_examples=200, deadline=None)
+@given(designs())
+def test_the_search_by_levels_finds_the_path_a_search_node_by_node_does(text: str) -> None:
+    """Availability's bounds depend on which way a search finds first: the same as ever."""
+    analysis = FailureAnalysis(loads(text, "random.yaml"))
+    for graph in analysis.graphs.values():
+        units = list(graph.nodes_of_unit)
+        for without in [set(), set(units[:1]), set(units[1::2])]:
+            avoid = {n for unit in without for n in graph.nodes_of_unit[unit]}
+            expected = _plain_path(graph.successors, graph.source, graph.sink, avoid)
+            found = graph.reaches_sink(without)
+            assert found == (None if expected is None else [graph.nodes[n] for n in expected])
+
+
+@settings(max_examples=200, deadline=None)
+@given(designs())
+def test_what_each_component_writes_is_what_its_reach_writes(text: str) -> None:
+    topology = loads(text, "random.yaml")
+    written = written_primaries(topology, topology.components)
+    for component in topology.components:
+        expected = {flow.target for c in topology.reach([component]) for flow in topology.flows_from.get(c, ())
+                    if flow.link.access in WRITE_ACCESS and topology.kind(flow.target) == "database"
+                    and not topology.is_replica(flow.target)}
+        assert written[component] == expected, (component, text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import run
 
@@ -163,3 +165,67 @@ def test_the_quick_path_reads_exactly_what_the_careful_one_does(text: str) -> No
     """Most events take a quick path (an untagged scalar, the end of a collection); it must
     build the same values, positions and problems as taking every event the careful way."""
     assert _build(text, quick=True) == _build(text, quick=False)
+
+
+def _careful(text: str) -> tuple[str, dict[object, object], dict[object, object]] | None:
+    from archdoc.errors import SpecError
+    from archdoc.specfile.yaml_source import parse_yaml
+
+    try:
+        raw, source = parse_yaml(text, "x.yaml")
+    except SpecError:
+        return None
+    return repr(raw), source.values, source.keys
+
+
+def assert_quick_reads_as_careful(text: str) -> None:
+    """The quick reader gives up (None) on whatever the careful one reports, and otherwise
+    reads the same values, and the same positions where it keeps one."""
+    from archdoc.specfile.yaml_source import quick_parse
+
+    careful, quick = _careful(text), quick_parse(text, "x.yaml")
+    if careful is None or quick is None:
+        assert quick is None
+        return
+    raw, values, keys = careful
+    assert repr(quick[0]) == raw
+    assert quick[1].values.items() <= values.items() and quick[1].keys.items() <= keys.items()
+
+
+SPECS_AND_MORE = ODD_YAML + [p.read_text(encoding="utf-8") for p in sorted(
+    [*(Path(__file__).parent.parent / "specs").glob("*.yaml"), *(Path(__file__).parent / "designs").glob("*.yaml")])] + [
+    HEADER + "components:\n  a: &x {kind: client}\n",  # an anchor alone (the careful reader allows it)
+    HEADER + "components: {a: {kind: client}}\naccepted:\n  - {rule: spof, component: a, reason: r}\n  - x\n",
+    HEADER + "components:\n  a: {kind: client}\n---\n",  # a second document, empty
+    HEADER + "components:\n  ? a\n  : {kind: client}\n",  # an explicit key
+    HEADER + "x: " + "[" * 63 + "]" * 63 + "\n",  # nested to the limit, and past it
+    HEADER + "x: " + "[" * 64 + "]" * 64 + "\n",
+    HEADER + "description: |\n  {[ }}]\ncomponents: {}\n",
+]
+
+
+@pytest.mark.parametrize("text", SPECS_AND_MORE)
+def test_the_quick_reader_reads_what_the_careful_one_does(text: str) -> None:
+    assert_quick_reads_as_careful(text)
+
+
+FRAGMENTS = ["a", "b", "kind", ": ", "- ", "\n", "  ", "{", "}", "[", "]", ", ", "'", '"', "#", "&x ", "*x",
+             "!t ", "1", "0x1F", "~", "yes", "---\n", "? ", "|\n", ">-\n", "\t", "é"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
+def test_the_quick_reader_gives_up_or_agrees_on_any_text(text: str) -> None:
+    assert_quick_reads_as_careful(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS + ["- - ", "      ", "{[", "]}"]), max_size=60).map("".join))
+def test_the_quick_nesting_check_never_lets_a_deep_text_through(text: str) -> None:
+    """When the check by passes of C says a text is shallow, the scan line by line finds it so,
+    for a limit small enough for short texts to pass it."""
+    from archdoc.specfile.yaml_source import _nesting_scan, _shallow
+
+    for depth in (8, 12, 16):
+        if _shallow(text, depth):
+            assert _nesting_scan(text, "x.yaml", depth) is None, (depth, text)

@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from archdoc.model.failures import SINK, Capability, FailureAnalysis, FlowGraph, capability_goals, split_data
+from archdoc.model.failures import Capability, FailureAnalysis, FlowGraph, capability_goals, split_data
 from archdoc.model.kinds import DEFAULT_AVAILABILITY, Kind
 from archdoc.model.topology import Topology
 
@@ -93,16 +93,27 @@ class Availability:
                 "method": self.method, "error_bound": self.error}
 
 
-def availability(topology: Topology, capability: Capability,
-                 failures: FailureAnalysis | None = None) -> Availability | None:
-    """The probability that the clients can do ``capability``; None when they never can."""
+def availabilities(topology: Topology, failures: FailureAnalysis) -> tuple[Availability, ...]:
+    """How available each capability the design has is (each unit's own figure worked out once)."""
+    of_unit: dict[str, float] = {}
+    found = (availability(topology, c, failures, of_unit) for c in failures.capabilities)
+    return tuple(a for a in found if a is not None)
+
+
+def availability(topology: Topology, capability: Capability, failures: FailureAnalysis | None = None,
+                 of_unit: dict[str, float] | None = None) -> Availability | None:
+    """The probability that the clients can do ``capability``; None when they never can.
+    ``of_unit`` keeps each unit's availability, for the next capability."""
     failures = failures or FailureAnalysis(topology)
     stops = failures.stops[capability]
     if stops is None:
         return None
-    on_the_way = failures.on_the_way[capability]
-    p = {unit: unit_availability(topology, unit) for unit in topology.failure_units
-         if any(c in on_the_way for c in topology.on_unit(unit))}
+    of_unit = {} if of_unit is None else of_unit
+    p = {}
+    for unit in failures.units_on_the_way[capability]:
+        if unit not in of_unit:
+            of_unit[unit] = unit_availability(topology, unit)
+        p[unit] = of_unit[unit]
     single_points = tuple(sorted(((unit, p[unit]) for unit in stops.units), key=lambda pair: (pair[1], pair[0])))
     series = math.prod(p[unit] for unit in stops.units)
     redundant = [unit for unit in p if unit not in stops.units and p[unit] < 1]
@@ -188,9 +199,8 @@ def _bounds(ways: FlowGraph, p: Mapping[str, float], series: frozenset[str]) -> 
         taken |= units
         if not units:
             break
-    first = {ways.unit[n] for c in ways.topology.clients for n in ways.successors.get(c, ())}
-    last = {ways.unit[n] for n, after in ways.successors.items() if SINK in after}
-    cuts = [{u for u in cut if u is not None} for cut in (first, last) if None not in cut]
+    cuts = [{u for u in cut if u is not None} for cut in (ways.entered_from_clients(), ways.goal_units())
+            if None not in cut]
     all_down = [math.prod(1 - p.get(u, 1.0) for u in cut) for cut in cuts if not cut & series]
     upper = 1 - max(all_down, default=0.0)
     return 1 - all_fail, upper, found

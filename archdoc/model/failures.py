@@ -4,25 +4,31 @@ Failing each unit in turn and searching the whole graph again costs units x link
 slow for large designs. Instead, per capability, a graph runs from a source (linked to
 every client) to a sink (linked from every way the capability is fulfilled), and:
 
-1. the dominator tree of that graph (Cooper, Harvey and Kennedy's iterative algorithm)
-   gives every component whose loss alone cuts the source from the sink;
+1. the components on every way from the source to the sink (the sink's dominators) are
+   on any one way too: one search finds a shortest way, one more pass over the graph
+   tells which of its nodes no way leaves the path before and comes back after
+   (``sink_dominators``), so each component whose loss alone cuts the source from the sink;
 2. a failure unit (a server with all it hosts) cuts them when it has a component on
    *every* path, so it has one on any single path: only the units along one shortest
-   path are candidates. A unit holding a dominator is a cut; each other candidate is
-   checked by one search without it. Web designs are shallow, so that is a handful of
-   searches, and a long chain has dominators everywhere and needs none.
+   path are candidates. A unit holding a dominator is a cut; the others are checked
+   together, by one search without all of them (a way found clears them all), split in
+   two when there is none. A design takes a search per capability, and a few more per
+   unit that is a cut without holding a dominator.
+
+Every step is linear in the design (50,000 components: about a second, the availability
+figures included; bench/check_scaling.py).
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
+from itertools import chain
 
 from archdoc.model.kinds import Kind
-from archdoc.model.topology import Topology
+from archdoc.model.topology import Flow, Topology
 
 READ_ACCESS = ("read", "readwrite")
 WRITE_ACCESS = ("write", "readwrite")
@@ -60,8 +66,9 @@ def capability_goals(topology: Topology, capability: Capability) -> list[Goal]:
         kind = Kind.APP_SERVER if topology.of_kind(Kind.APP_SERVER) else Kind.WEB_SERVER
         return [(None, component) for component in topology.of_kind(kind)]
     goals: list[Goal] = []
+    databases = frozenset(topology.of_kind(Kind.DATABASE))
     for flow in topology.flows:
-        if topology.kind(flow.target) != Kind.DATABASE:
+        if flow.target not in databases:
             continue
         if capability is Capability.READ and flow.link.access in READ_ACCESS:
             goals.append((flow.source, flow.target))
@@ -72,15 +79,75 @@ def capability_goals(topology: Topology, capability: Capability) -> list[Goal]:
     return goals
 
 
-def _written_primaries(topology: Topology, start: str) -> frozenset[str]:
-    """The primary databases written on the way of a request that enters ``start``."""
-    written = set()
-    for component in topology.reach([start]):
-        for flow in topology.flows_from.get(component, ()):
-            if (flow.link.access in WRITE_ACCESS and topology.kind(flow.target) == Kind.DATABASE
-                    and not topology.is_replica(flow.target)):
-                written.add(flow.target)
-    return frozenset(written)
+def written_primaries(topology: Topology, starts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each start, and each component a start leads to: the primary databases written on
+    the way of a request that enters it (by it, or by anything its links lead to).
+
+    One pass over what the starts reach, however many starts share it: the components of
+    one loop of links write the same, so they are found together (Tarjan's strongly
+    connected components, without recursion) and each takes what the loops after it write."""
+    flows_from = topology.flows_from
+    primaries = frozenset(d for d in topology.of_kind(Kind.DATABASE) if not topology.is_replica(d))
+
+    def direct(component: str) -> set[str]:
+        return {flow.target for flow in flows_from.get(component, ())
+                if flow.target in primaries and flow.link.access in WRITE_ACCESS}
+
+    written: dict[str, frozenset[str]] = {}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    open_stack: list[str] = []
+    on_stack: set[str] = set()
+    for start in starts:
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        open_stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(flows_from.get(start, ())))]
+        while work:
+            node, pending = work[-1]
+            for flow in pending:
+                after = flow.target
+                if after not in index:
+                    index[after] = low[after] = len(index)
+                    open_stack.append(after)
+                    on_stack.add(after)
+                    work.append((after, iter(flows_from.get(after, ()))))
+                    break
+                if after in on_stack and index[after] < low[node]:
+                    low[node] = index[after]
+            else:
+                work.pop()
+                if work and low[node] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[node]
+                if low[node] == index[node]:
+                    members = []
+                    while True:
+                        member = open_stack.pop()
+                        on_stack.discard(member)
+                        members.append(member)
+                        if member == node:
+                            break
+                    written.update(dict.fromkeys(members, _loop_writes(members, direct, flows_from, written)))
+    return written
+
+
+def _loop_writes(members: list[str], direct: Callable[[str], set[str]], flows_from: Mapping[str, tuple[Flow, ...]],
+                 written: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """What one loop of links writes: its members themselves, and the loops after it (each
+    already known). When that is one loop's set and nothing more, it is shared, not copied."""
+    own: set[str] = set()
+    after: dict[int, frozenset[str]] = {}
+    for member in members:
+        own |= direct(member)
+        for flow in flows_from.get(member, ()):
+            later = written.get(flow.target)
+            if later is not None:
+                after[id(later)] = later
+    if not own and len(after) == 1:
+        return next(iter(after.values()))
+    return frozenset(own.union(*after.values()))
 
 
 def split_data(topology: Topology) -> tuple[tuple[str, ...], ...]:
@@ -98,15 +165,20 @@ def split_data(topology: Topology) -> tuple[tuple[str, ...], ...]:
         cluster = topology.components[cluster_id]
         if getattr(cluster, "mode", None) == "active_active" and not topology.is_database_cluster(cluster_id):
             spreaders.append(topology.members(cluster_id))
-    found: list[tuple[str, ...]] = []
+    written = written_primaries(topology, (b for backends in spreaders for b in backends))
+    spec_order = {d: i for i, d in enumerate(topology.of_kind(Kind.DATABASE))}
+    copies_of: dict[frozenset[str], frozenset[str]] = {}  # what a backend writes -> the copies of the data
+    found: dict[tuple[str, ...], None] = {}
     for backends in spreaders:
-        written = {b: _written_primaries(topology, b) for b in backends}
-        copies = {b: frozenset(copy_of(d) for d in dbs) for b, dbs in written.items() if dbs}
-        if len(set(copies.values())) < 2 or len(frozenset().union(*copies.values())) < 2:
+        sets = {written[b] for b in backends if written[b]}
+        copies = set()
+        for dbs in sets:
+            if dbs not in copies_of:
+                copies_of[dbs] = frozenset(copy_of(d) for d in dbs)
+            copies.add(copies_of[dbs])
+        if len(copies) < 2 or len(frozenset().union(*copies)) < 2:
             continue
-        databases = tuple(d for d in topology.of_kind(Kind.DATABASE) if any(d in dbs for dbs in written.values()))
-        if databases not in found:
-            found.append(databases)
+        found.setdefault(tuple(sorted(frozenset().union(*sets), key=spec_order.__getitem__)))
     return tuple(found)
 
 
@@ -123,143 +195,175 @@ class Stops:
     units: frozenset[str]
 
 
+class GraphBase:
+    """What the graphs of every capability share: the components numbered in spec order,
+    the successors of each along the flows, and each one's failure unit.
+
+    Searches walk numbers rather than ids: a list indexed by number, and numbers made in
+    one go, keep a search's steps close together in memory (three times as fast on large
+    designs as dicts of ids scattered over the heap)."""
+
+    def __init__(self, topology: Topology) -> None:
+        self.nodes: list[str] = list(topology.components)
+        self.index: dict[Node, int] = {node: i for i, node in enumerate(self.nodes)}
+        index = self.index
+        self.successors: list[list[int]] = [[] for _ in self.nodes]
+        self.predecessors: list[list[int]] = [[] for _ in self.nodes]
+        for flow in topology.flows:
+            source, target = index[flow.source], index[flow.target]
+            self.successors[source].append(target)
+            self.predecessors[target].append(source)
+        self.leaving = len(topology.flows_from)  # components with a flow out
+        units_of = topology.units_of
+        self.unit: list[str | None] = [units_of[node] for node in topology.components]
+        self.nodes_of_unit: dict[str, list[int]] = {}
+        for i, unit in enumerate(self.unit):
+            if unit is not None:
+                self.nodes_of_unit.setdefault(unit, []).append(i)
+
+
 class FlowGraph:
     """The graph of one capability: source -> clients -> ... -> goal arrivals -> sink.
 
     A goal reached over a flow (read, write) arrives at a node of its own, which stands
-    for the target component but is entered only from the flows that count.
+    for the target component but is entered only from the flows that count. Nodes are
+    numbered: the components first (shared with the other capabilities' graphs), then the
+    source, the sink and the arrivals.
     """
 
-    def __init__(self, topology: Topology, goals: list[Goal]) -> None:
+    def __init__(self, topology: Topology, goals: list[Goal], base: GraphBase | None = None) -> None:
         self.topology = topology
-        self.successors: dict[Node, list[Node]] = {SOURCE: list(topology.clients)}
+        base = base or GraphBase(topology)
+        self.nodes: list[Node] = list(base.nodes)
+        self.index = dict(base.index)
+        self.unit = list(base.unit)
+        self.nodes_of_unit = dict(base.nodes_of_unit)
+        successors = self.successors = list(base.successors)
+        self.source, self.sink = self._add(SOURCE, None), self._add(SINK, None)
+        successors[self.source] = [base.index[client] for client in topology.clients]
         self.component: dict[Node, str] = {}
-        for flow in topology.flows:
-            self.successors.setdefault(flow.source, []).append(flow.target)
+        extended: set[int] = set()  # nodes whose list of successors is this graph's own
+
+        def lead(node: int, to: int) -> None:
+            if node not in extended:  # the base's list is shared by every capability: copied first
+                extended.add(node)
+                successors[node] = list(successors[node])
+            successors[node].append(to)
+
+        self.goal_nodes: dict[int, None] = {}  # the nodes that lead to the sink, in order
         for via, target in goals:
             if via is None:
-                self.successors.setdefault(target, []).append(SINK)
-            else:
-                arrival = ("arrival", target)
-                self.successors.setdefault(via, []).append(arrival)
-                self.successors[arrival] = [SINK]
+                lead(self.index[target], self.sink)
+                self.goal_nodes[self.index[target]] = None
+                continue
+            arrival = ("arrival", target)
+            if arrival not in self.index:
                 self.component[arrival] = target
+                unit = base.unit[base.index[target]]
+                number = self._add(arrival, unit)
+                successors[number] = [self.sink]
+                self.goal_nodes[number] = None
+                if unit is not None:
+                    self.nodes_of_unit[unit] = [*self.nodes_of_unit[unit], number]
+            lead(self.index[via], self.index[arrival])
+        # Nodes with a way out, and their links: what one search may have to look at.
+        leaving = base.leaving + len({n for n in extended if not base.successors[n]}) + 1 + len(self.component)
+        self.size = leaving + len(topology.clients) + len(topology.flows) + len(goals) + len(self.component)
+        self._found: dict[frozenset[str], list[Node] | None] = {}
+
+    def _add(self, node: Node, unit: str | None) -> int:
+        number = len(self.nodes)
+        self.nodes.append(node)
+        self.index[node] = number
+        self.unit.append(unit)
+        self.successors.append([])
+        return number
 
     def component_of(self, node: Node) -> str | None:
         if isinstance(node, str):
             return node
         return self.component.get(node)
 
-    @cached_property
-    def unit(self) -> dict[Node, str | None]:
-        """Each node's failure unit (None for the source, the sink and clients), looked up
-        once for all the searches."""
-        nodes = set(self.successors).union(*self.successors.values())
-        clients = set(self.topology.clients)
-        unit: dict[Node, str | None] = {}
-        for node in nodes:
-            component = self.component_of(node)
-            unit[node] = None if component is None or component in clients else self.topology.failure_unit(component)
-        return unit
-
-    @cached_property
-    def nodes_of_unit(self) -> dict[str, list[Node]]:
-        nodes: dict[str, list[Node]] = {}
-        for node, unit in self.unit.items():
-            if unit is not None:
-                nodes.setdefault(unit, []).append(node)
-        return nodes
-
     def unit_of(self, node: Node) -> str | None:
-        return self.unit.get(node)
-
-    @cached_property
-    def size(self) -> int:
-        """Nodes and links: what one search may have to look at."""
-        return len(self.successors) + sum(map(len, self.successors.values()))
+        return self.unit[self.index[node]]
 
     def units(self, path: list[Node]) -> list[str]:
         """The failure units along a path, in its order."""
-        return [u for u in map(self.unit.__getitem__, path) if u is not None]
+        return [u for u in map(self.unit_of, path) if u is not None]
+
+    def entered_from_clients(self) -> set[str | None]:
+        """The units of what the clients link to (None for what is in no unit)."""
+        return {self.unit[n] for c in self.topology.clients for n in self.successors[self.index[c]]}
+
+    def goal_units(self) -> set[str | None]:
+        """The units of the nodes that fulfil the capability (None for what is in no unit)."""
+        return {self.unit[n] for n in self.goal_nodes}
 
     def reaches_sink(self, without_units: Collection[str] = ()) -> list[Node] | None:
         """A shortest source-to-sink path avoiding these units' components, or None.
 
-        The avoided units' nodes are marked seen before the search starts, so that each
-        step of it costs two lookups: searches are linear in the graph with a small constant."""
+        A breadth-first search, one level at a time: a level's successors are gathered in
+        order of discovery by ``dict.fromkeys`` over their lists, not one by one, and the path
+        is read back from the levels: each node's parent is the first node of the level
+        before that leads to it, as a search going node by node would have found it. The
+        same question (avoiding the same units) is answered once."""
+        key = frozenset(without_units)
+        if key not in self._found:
+            self._found[key] = self._search(key)
+        return self._found[key]
+
+    def _search(self, without_units: frozenset[str]) -> list[Node] | None:
         nodes_of_unit = self.nodes_of_unit
-        seen: set[Node] = {SOURCE}
-        for unit in without_units:
-            seen.update(nodes_of_unit.get(unit, ()))
-        parent: dict[Node, Node] = {}
-        successors = self.successors
-        queue: deque[Node] = deque([SOURCE])
-        while queue:
-            node = queue.popleft()
-            for successor in successors.get(node, ()):
-                if successor not in seen:
-                    seen.add(successor)
-                    parent[successor] = node
-                    if successor == SINK:
-                        return _path_to(successor, parent)
-                    queue.append(successor)
+        seen = set(chain.from_iterable(nodes_of_unit.get(unit, ()) for unit in without_units))
+        seen.add(self.source)
+        successors, sink = self.successors, self.sink
+        levels = [[self.source]]
+        while levels[-1]:
+            reached = dict.fromkeys(chain.from_iterable(map(successors.__getitem__, levels[-1])))
+            for node in reached.keys() & seen:
+                del reached[node]
+            if sink in reached:
+                return [self.nodes[n] for n in self._path_back(levels)]
+            seen.update(reached)
+            levels.append(list(reached))
         return None
 
+    def _path_back(self, levels: list[list[int]]) -> list[int]:
+        """The path to the sink found at the level after these, from each node's first parent."""
+        node = self.sink
+        path = [node]
+        for level in reversed(levels):
+            node = next(parent for parent in level if node in self.successors[parent])
+            path.append(node)
+        return path[::-1]
 
-def _path_to(node: Node, parent: Mapping[Node, Node]) -> list[Node]:
-    """The path from the search's start to ``node``, from the parent of each step."""
-    path = [node]
-    while node in parent:
-        node = parent[node]
-        path.append(node)
-    return path[::-1]
 
+def sink_dominators(successors: Sequence[Iterable[int]], path: list[int]) -> list[int]:
+    """The nodes on every way from the first node of ``path`` to its last, both ends aside,
+    in linear time: they are on this way too, and a node of it is on every way unless a
+    way leaves the path before it and comes back after it.
 
-def immediate_dominators(successors: Mapping[Node, Iterable[Node]], root: Node) -> dict[Node, Node]:
-    """Cooper, Harvey and Kennedy's "A Simple, Fast Dominance Algorithm", iteratively."""
-    postorder: list[Node] = []
-    seen = {root}
-    stack = [(root, iter(successors.get(root, ())))]
-    while stack:
-        node, pending = stack[-1]
-        for successor in pending:
-            if successor not in seen:
-                seen.add(successor)
-                stack.append((successor, iter(successors.get(successor, ()))))
-                break
-        else:
-            stack.pop()
-            postorder.append(node)
-    rank = {node: i for i, node in enumerate(postorder)}  # the root ranks highest
-    predecessors: dict[Node, list[Node]] = {node: [] for node in postorder}
-    for node in postorder:
-        for successor in successors.get(node, ()):
-            predecessors[successor].append(node)
-
-    idom: dict[Node, Node] = {root: root}
-
-    def common(a: Node, b: Node) -> Node:
-        while a != b:
-            while rank[a] < rank[b]:
-                a = idom[a]
-            while rank[b] < rank[a]:
-                b = idom[b]
-        return a
-
-    changed = True
-    while changed:
-        changed = False
-        for node in reversed(postorder):
-            if node == root:
-                continue
-            new: Node | None = None
-            for predecessor in predecessors[node]:
-                if predecessor in idom:
-                    new = predecessor if new is None else common(predecessor, new)
-            if new is not None and idom.get(node) != new:
-                idom[node] = new
-                changed = True
-    return idom
+    The path's nodes are taken in order; from each, the nodes off the path it leads to are
+    searched once (each is searched once in all), noting the furthest node of the path
+    they come back to. A node that nothing before it leads past is on every way."""
+    on_path = {node: i for i, node in enumerate(path)}
+    seen = set(on_path)
+    furthest = 0
+    found = []
+    for i, start in enumerate(path[:-1]):
+        if 0 < i and furthest <= i:
+            found.append(start)
+        stack = [start]
+        while stack:
+            for after in successors[stack.pop()]:
+                j = on_path.get(after)
+                if j is None:
+                    if after not in seen:
+                        seen.add(after)
+                        stack.append(after)
+                elif j > furthest:
+                    furthest = j
+    return found
 
 
 def capability_stops(graph: FlowGraph) -> Stops | None:
@@ -268,17 +372,23 @@ def capability_stops(graph: FlowGraph) -> Stops | None:
     path = graph.reaches_sink()
     if path is None:
         return None
-    idom = immediate_dominators(graph.successors, SOURCE)
-    dominators, node = [], idom[SINK]
-    while node != SOURCE:
-        dominators.append(node)
-        node = idom[node]
+    dominators = [graph.nodes[n] for n in sink_dominators(graph.successors, [graph.index[n] for n in path])]
     components = frozenset(c for c in map(graph.component_of, dominators) if c and c not in topology.clients)
     units = {u for u in map(graph.unit_of, dominators) if u is not None}
-    for candidate in dict.fromkeys(graph.unit_of(node) for node in path):
-        if candidate is not None and candidate not in units and graph.reaches_sink({candidate}) is None:
-            units.add(candidate)
-    return Stops(components, frozenset(units))
+    candidates = [u for u in dict.fromkeys(map(graph.unit_of, path)) if u is not None and u not in units]
+    return Stops(components, frozenset(units.union(_cuts(graph, candidates))))
+
+
+def _cuts(graph: FlowGraph, candidates: list[str]) -> list[str]:
+    """The candidate units whose loss alone cuts every way. A search without a group of them
+    that still finds a way clears the whole group at once; one that finds none splits it in
+    two: designs without such cuts take one search, each cut a few more."""
+    if not candidates or graph.reaches_sink(candidates) is not None:
+        return []
+    if len(candidates) == 1:
+        return candidates
+    half = len(candidates) // 2
+    return _cuts(graph, candidates[:half]) + _cuts(graph, candidates[half:])
 
 
 @dataclass(frozen=True)
@@ -292,15 +402,29 @@ class FailureAnalysis:
         return {capability: capability_goals(self.topology, capability) for capability in Capability}
 
     @cached_property
+    def base(self) -> GraphBase:
+        return GraphBase(self.topology)
+
+    @cached_property
     def graphs(self) -> dict[Capability, FlowGraph]:
-        return {c: FlowGraph(self.topology, goals) for c, goals in self.goals.items()}
+        return {c: FlowGraph(self.topology, goals, self.base) for c, goals in self.goals.items()}
+
+    @cached_property
+    def split_data(self) -> tuple[tuple[str, ...], ...]:
+        """``split_data`` of the design, worked out once."""
+        return split_data(self.topology)
+
+    @cached_property
+    def split_databases(self) -> frozenset[str]:
+        """The databases holding a split copy of the data."""
+        return frozenset(d for databases in self.split_data for d in databases)
 
     @cached_property
     def stops(self) -> dict[Capability, Stops | None]:
         stops = {c: capability_stops(graph) for c, graph in self.graphs.items()}
         # A database holding a split copy of the data is no stand-in for another: losing any
         # of them loses reads and writes of the data it alone holds.
-        split = {d for databases in split_data(self.topology) for d in databases}
+        split = self.split_databases
         for capability in (Capability.READ, Capability.WRITE):
             found = stops[capability]
             goals = {target for _, target in self.goals[capability]} & split
@@ -343,19 +467,30 @@ class FailureAnalysis:
     def on_the_way(self) -> dict[Capability, frozenset[str]]:
         """Per capability: the components on some path from the clients to a goal."""
         result = {}
+        reachable = self.topology.reachable
         for capability, goals in self.goals.items():
             starts = {via if via is not None else target for via, target in goals}
-            backwards = _reach_backwards(self.topology, starts)
-            targets = {target for via, target in goals if via in self.topology.reachable}
-            result[capability] = frozenset((backwards & self.topology.reachable) | targets)
+            backwards = self._reach_backwards(starts)
+            targets = {target for via, target in goals if via in reachable}
+            result[capability] = frozenset((backwards & reachable) | targets)
         return result
 
+    @cached_property
+    def units_on_the_way(self) -> dict[Capability, tuple[str, ...]]:
+        """Per capability: the failure units with a component on the way to it, in spec order."""
+        units_of = self.topology.units_of
+        result = {}
+        for capability, components in self.on_the_way.items():
+            units = {units_of[c] for c in components}
+            result[capability] = tuple(u for u in self.topology.failure_units if u in units)
+        return result
 
-def _reach_backwards(topology: Topology, starts: set[str]) -> set[str]:
-    seen, queue = set(starts), deque(starts)
-    while queue:
-        for flow in topology.flows_into.get(queue.popleft(), ()):
-            if flow.source not in seen:
-                seen.add(flow.source)
-                queue.append(flow.source)
-    return seen
+    def _reach_backwards(self, starts: set[str]) -> set[str]:
+        """What leads to these components along flows (them included), a level at a time."""
+        base = self.base
+        seen = {base.index[start] for start in starts}
+        level = list(seen)
+        while level:
+            level = [n for n in set(chain.from_iterable(map(base.predecessors.__getitem__, level))) if n not in seen]
+            seen.update(level)
+        return {base.nodes[n] for n in seen}

@@ -88,7 +88,12 @@ class Topology:
 
     # --- components -----------------------------------------------------------------
     def kind(self, component_id: str) -> Kind:
-        return self.components[component_id].kind
+        return self.kinds[component_id]
+
+    @cached_property
+    def kinds(self) -> Mapping[str, Kind]:
+        """Component id -> its kind (asked of every component many times over: one lookup)."""
+        return {component_id: component.kind for component_id, component in self.components.items()}
 
     def label(self, component_id: str) -> str:
         return self.components[component_id].label or component_id
@@ -111,7 +116,7 @@ class Topology:
         and drawings ask the same ones many times)."""
         found = self._of_kind.get(kinds)
         if found is None:
-            found = self._of_kind[kinds] = tuple(i for i, c in self.components.items() if c.kind in kinds)
+            found = self._of_kind[kinds] = tuple(i for i, kind in self.kinds.items() if kind in kinds)
         return found
 
     @cached_property
@@ -119,16 +124,25 @@ class Topology:
         return {}
 
     def host_of(self, component_id: str) -> str | None:
-        return getattr(self.components[component_id], "host", None)
+        return self._hosts.get(component_id)
+
+    @cached_property
+    def _hosts(self) -> Mapping[str, str]:
+        """Component id -> its host, for those that have one (asked once of each component:
+        pydantic answers slowly for a field a model lacks)."""
+        hosts = {}
+        for component_id, component in self.components.items():
+            host = component.__dict__.get("host")
+            if host is not None:
+                hosts[component_id] = host
+        return hosts
 
     @cached_property
     def hosted_on(self) -> Mapping[str, tuple[str, ...]]:
         """Server id -> the components whose host it is, in spec order."""
         hosted: dict[str, list[str]] = {s: [] for s in self.of_kind(Kind.SERVER)}
-        for component_id in self.components:
-            host = self.host_of(component_id)
-            if host is not None:
-                hosted[host].append(component_id)
+        for component_id, host in self._hosts.items():
+            hosted[host].append(component_id)
         return {server: tuple(ids) for server, ids in hosted.items()}
 
     @cached_property
@@ -243,20 +257,26 @@ class Topology:
     def failure_unit(self, component_id: str) -> str | None:
         """The unit whose failure takes this component down: its host, or itself when it
         has no host and appears in a link. Clients and clusters belong to no unit."""
-        component = self.components[component_id]
-        if component.kind in (Kind.CLIENT, Kind.CLUSTER):
-            return None
-        host = self.host_of(component_id)
-        if host is not None:
-            return host
-        if component.kind == Kind.SERVER or component_id in self.linked:
-            return component_id
-        return None
+        return self.units_of[component_id]
+
+    @cached_property
+    def units_of(self) -> Mapping[str, str | None]:
+        """Component id -> its failure unit (``failure_unit``), for every component."""
+        hosts, linked = self._hosts, self.linked
+        units: dict[str, str | None] = {}
+        for component_id, kind in self.kinds.items():
+            if kind == Kind.CLIENT or kind == Kind.CLUSTER:
+                units[component_id] = None
+            elif component_id in hosts:
+                units[component_id] = hosts[component_id]
+            else:
+                units[component_id] = component_id if kind == Kind.SERVER or component_id in linked else None
+        return units
 
     @cached_property
     def failure_units(self) -> tuple[str, ...]:
         """Every server, and every component with no host that appears in a link."""
-        return tuple(i for i in self.components if self.failure_unit(i) == i)
+        return tuple(i for i, unit in self.units_of.items() if unit == i)
 
     def on_unit(self, unit: str) -> tuple[str, ...]:
         """The components a unit's failure takes down."""

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from archdoc.errors import InputProblem
 from archdoc.model import FailureAnalysis, Topology
-from archdoc.model.availability import Availability, availability
+from archdoc.model.availability import Availability, availabilities
 from archdoc.model.topology import Accepted
 from archdoc.rules.base import Context, Finding, Rule, Severity
 from archdoc.rules.registry import RULES
@@ -61,8 +61,7 @@ class Analysis:
     @cached_property
     def availability(self) -> tuple[Availability, ...]:
         """How available each capability the design has is."""
-        found = (availability(self.topology, c, self.failures) for c in self.failures.capabilities)
-        return tuple(a for a in found if a is not None)
+        return availabilities(self.topology, self.failures)
 
     def to_dict(self) -> dict[str, object]:
         """What JSON outputs say of an analysed spec: title, counts, findings, scenarios,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.model.failures import split_data
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity
 from archdoc.wording import sentence_list
 
@@ -63,7 +62,7 @@ class SplitData(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         seen: set[str] = set()
-        for databases in split_data(context.topology):
+        for databases in context.failures.split_data:
             for db in databases:
                 if db in seen:
                     continue

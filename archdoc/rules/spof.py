@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archdoc.model import Topology
-from archdoc.model.failures import split_data
 from archdoc.model.kinds import SERVING_KINDS, Kind
 from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
 from archdoc.rules.split_data import SplitData
@@ -65,7 +64,7 @@ class Spof(Rule):
                 because = f"{sentence_list(causes)} {verb(len(causes), 'run')} on it with nothing to take over"
             kinds = unique(topology.kind(c) for c in causes)
             fixes = [fix + _behind(topology, kind) for kind in kinds if (fix := kind.facts.spof_fix)]
-            split = [c for c in causes if c in {d for ds in split_data(topology) for d in ds}]
+            split = [c for c in causes if c in failures.split_databases]
             if split:  # a second member would not hold the data the other copies have
                 fixes = [f"join the copies of the data first ({SplitData.id}): make one database the primary "
                          f"and the others its replicas, or group them in one multi-primary cluster; then a "

@@ -9,23 +9,43 @@ from pathlib import Path
 
 from archdoc.errors import InputProblem, SpecError
 from archdoc.model.topology import Topology
-from archdoc.specfile.reading import is_stdin, read_spec_bytes
+from archdoc.specfile.reading import display_name, is_stdin, read_spec_bytes
 from archdoc.specfile.validate import build_topology
-from archdoc.specfile.yaml_source import DEFAULT_MAX_BYTES, parse_yaml, read_source
+from archdoc.specfile.yaml_source import DEFAULT_MAX_BYTES, parse_yaml, quick_parse, read_text
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
 def load_spec(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Topology:
     """Read, parse and validate one spec file; raises SpecError listing every problem."""
-    raw, source = read_source(path, max_bytes)
-    return build_topology(raw, source)
+    return loads(read_text(path, max_bytes), display_name(path))
 
 
 def loads(text: str, name: str) -> Topology:
-    """Parse and validate a spec's text, reported under ``name``; raises SpecError."""
+    """Parse and validate a spec's text, reported under ``name``; raises SpecError.
+
+    A valid spec is read the quick way, keeping only the positions its analysis names; a
+    spec with anything to report (a problem, a warning) is read again carefully, every
+    position kept, so that each message says where."""
+    topology = _without_remarks(text, name)
+    if topology is not None:
+        return topology
     raw, source = parse_yaml(text, name)
     return build_topology(raw, source)
+
+
+def _without_remarks(text: str, name: str) -> Topology | None:
+    """The topology of a spec read the quick way, or None when there is anything to say of
+    it (a problem, a warning) or it is unusual: what it read is let go before the careful
+    reading starts."""
+    quick = quick_parse(text, name)
+    if quick is None:
+        return None
+    try:
+        topology = build_topology(*quick)
+    except SpecError:
+        return None
+    return None if topology.warnings else topology
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,15 @@ from archdoc.specfile.yaml_source import FieldPath, SourceMap
 from archdoc.wording import article, verb
 
 _COMPONENT = TypeAdapter(Component)
+_COMPONENTS = TypeAdapter(dict[str, Component])
+_LINKS = TypeAdapter(list[LinkEntry])
 HINTS = MAX_PROBLEMS  # did-you-mean searches per spec: no more problems than these are shown
 MAX_LINKS = 100_000  # links a spec may make once lists are expanded (a 300-server design has about 2,000)
 _ID = re.compile(ID_PATTERN)
+
+# The components whose only reference can be their host.
+_REFERRING_NOTHING_ELSE = frozenset(MODEL_BY_KIND[kind] for kind in (
+    Kind.CLIENT, Kind.SERVER, Kind.LOAD_BALANCER, Kind.WEB_SERVER, Kind.APP_SERVER, Kind.APP_FILES, Kind.CACHE))
 
 # Kinds a field may name. None: any kind.
 DNS_TARGET_KINDS = (Kind.SERVER, Kind.LOAD_BALANCER, Kind.CLUSTER)
@@ -77,6 +83,14 @@ class _Checker:
     def component_parts(self, raw_components: Any) -> None:
         if not isinstance(raw_components, dict):
             return
+        if all(map(_ID.match, raw_components)):
+            try:  # all at once: one call into pydantic's core, not one per component
+                self.components = _COMPONENTS.validate_python(raw_components)
+            except ValidationError:
+                pass  # one by one below, to say which and where
+            else:
+                self.kinds = {component_id: c.kind for component_id, c in self.components.items()}
+                return
         for component_id, body in raw_components.items():
             path: FieldPath = ("components", component_id)
             kind = body.get("kind") if isinstance(body, dict) else None
@@ -91,6 +105,11 @@ class _Checker:
                 self.problems += problems_from(error, self.source, path, body, model, KINDS)
 
     def link_parts(self, raw_links: Any) -> list[tuple[int, LinkEntry]]:
+        if isinstance(raw_links, list):
+            try:  # all at once, as the components
+                return list(enumerate(_LINKS.validate_python(raw_links)))
+            except ValidationError:
+                pass
         entries = []
         for index, body in enumerate(raw_links if isinstance(raw_links, list) else []):
             try:
@@ -112,11 +131,14 @@ class _Checker:
         return True
 
     def references(self) -> None:
+        kinds = self.kinds
         for component_id, component in self.components.items():
             path: FieldPath = ("components", component_id)
-            host = getattr(component, "host", None)
-            if host is not None:
+            host = component.__dict__.get("host")  # pydantic answers slowly for a field a model lacks
+            if host is not None and kinds.get(host) != Kind.SERVER:
                 self.refer(path + ("host",), host, (Kind.SERVER,), "a host must be a server")
+            if type(component) in _REFERRING_NOTHING_ELSE:
+                continue
             if isinstance(component, Database):
                 self.database(path, component)
             elif isinstance(component, Firewall):
@@ -217,6 +239,7 @@ class _Checker:
         links: list[Link] = []
         first_seen: dict[tuple[str, str], int] = {}
         expanded = 0
+        linkable = {ref for ref, kind in self.kinds.items() if kind != Kind.CERTIFICATE}
         for index, entry in entries:
             path: FieldPath = ("links", index)
             expanded += len(entry.from_) * len(entry.to)
@@ -224,9 +247,10 @@ class _Checker:
                 self.problem(path, f"the links make more than {MAX_LINKS:,} (from, to) pairs once their lists are "
                                    f"expanded; this entry alone makes {len(entry.from_) * len(entry.to):,}")
                 break
-            ends = {}
-            for end, ids in (("from", entry.from_), ("to", entry.to)):
-                ends[end] = [ref for j, ref in enumerate(ids) if self.link_end(path + (end, j), ref)]
+            ends = {"from": entry.from_, "to": entry.to}
+            if not (linkable.issuperset(entry.from_) and linkable.issuperset(entry.to)):  # each end said apart
+                for end, ids in (("from", entry.from_), ("to", entry.to)):
+                    ends[end] = [ref for j, ref in enumerate(ids) if self.link_end(path + (end, j), ref)]
             for source in ends["from"]:
                 for target in ends["to"]:
                     pair = (source, target)
@@ -254,17 +278,10 @@ class _Checker:
             self.problem(("links", index, "access"), f"access applies to links into a database, and "
                          f"{q(target)} is {article(self.kinds[target] or 'component')}")
         protocol = entry.protocol or self.protocol_of(target)
-        return Link(
-            source=source,
-            target=target,
-            protocol=protocol,
-            port=entry.port,
-            access=(entry.access or "readwrite") if into_database else None,
-            backup=entry.backup,
-            encrypted=entry.tls or protocol in ENCRYPTED_PROTOCOLS,
-            label=entry.label,
-            entry=index,
-        )
+        access = (entry.access or "readwrite") if into_database else None
+        # source, target, protocol, port, access, backup, encrypted, label, entry
+        return Link(source, target, protocol, entry.port, access, entry.backup,
+                    entry.tls or protocol in ENCRYPTED_PROTOCOLS, entry.label, index)
 
     def accepted(self, header: Header) -> list[Accepted]:
         """The accepted findings; whether the rule exists and a finding matches is the
@@ -297,6 +314,8 @@ class _Checker:
     def label_warnings(self) -> list[InputProblem]:
         """Two or more components showing one label: legal, but the diagram and the text
         cannot tell them apart by it."""
+        if not self.labels_shared():
+            return []
         by_label: dict[str, list[str]] = {}
         for component_id, component in self.components.items():
             by_label.setdefault((component.label or component_id).casefold(), []).append(component_id)
@@ -316,6 +335,13 @@ class _Checker:
                     f"warning: {component_id} has the label {label!r}, as {others} {verb(len(ids) - 1, 'do')}: "
                     f"the report names them as 'label (id)'; give each its own label"))
         return warnings
+
+    def labels_shared(self) -> bool:
+        """Whether two components show one label (ids are lower case and unique: only
+        labels can make two alike)."""
+        labelled = {i: c.label for i, c in self.components.items() if c.label is not None}
+        folded = [label.casefold() for label in labelled.values()]
+        return len(set(folded)) < len(folded) or any(f in self.components and f not in labelled for f in folded)
 
     def is_database(self, component_id: str) -> bool:
         component = self.components.get(component_id)
@@ -341,8 +367,9 @@ def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
     accepted = checker.accepted(header) if header else []
     if checker.problems or header is None:
         raise SpecError(checker.problems)
+    keys = source.keys
     positions: Mapping[str, tuple[int, int]] = {
-        component_id: source.position(("components", component_id), prefer_key=True)
+        component_id: keys.get(("components", component_id)) or source.position(("components", component_id), True)
         for component_id in checker.components
     }
     return Topology(

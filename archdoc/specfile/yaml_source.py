@@ -43,9 +43,15 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 _SCHEMA_STARTS = frozenset("~nNtTfF0123456789+-.")
 
 
+# Any null, boolean or number of the core schema matches this: what does not ("10.0.0.1",
+# "8.8.8.8", "-") is a string after one try, not eight.
+_CORE_VALUE = re.compile("|".join(pattern.pattern for pattern in (
+    _NULL, _INT_DEC, _INT_OCT, _INT_HEX, _FLOAT, _INF, _NAN)) + "|^(?:" + "|".join(_BOOL) + ")$")
+
+
 def resolve_plain_scalar(text: str) -> Any:
     """The value of an unquoted scalar under the YAML 1.2 core schema."""
-    if text and text[0] not in _SCHEMA_STARTS:
+    if text and (text[0] not in _SCHEMA_STARTS or not _CORE_VALUE.match(text)):
         return text
     if _NULL.match(text):
         return None
@@ -281,6 +287,11 @@ def nesting_problem(text: str, name: str) -> InputProblem | None:
     line); flow collections by their brackets outside quotes and comments, across lines;
     block scalars (| and >) are text. It never counts less than the real depth; it counts
     more only for files no person writes (more than 64 ever deeper indentations)."""
+    return None if _shallow(text, MAX_DEPTH) else _nesting_scan(text, name, MAX_DEPTH)
+
+
+def _nesting_scan(text: str, name: str, depth: int) -> InputProblem | None:
+    """``nesting_problem``'s scan, line by line, for nesting deeper than ``depth``."""
     indents: list[int] = []  # the indentation of each open block level
     block_scalar_indent: int | None = None
     flow, quote, base = 0, "", 0
@@ -301,8 +312,8 @@ def nesting_problem(text: str, name: str) -> InputProblem | None:
             at = indent
             while line.startswith("- ", at) or line[at:] == "-":  # "- - x": a sequence in a sequence
                 base += 1
-                if base > MAX_DEPTH:
-                    return InputProblem(name, number, at + 1, "", f"nested more than {MAX_DEPTH} levels deep")
+                if base > depth:
+                    return InputProblem(name, number, at + 1, "", f"nested more than {depth} levels deep")
                 at += 2
                 while line.startswith(" ", at):
                     at += 1
@@ -319,8 +330,8 @@ def nesting_problem(text: str, name: str) -> InputProblem | None:
                 quote = char
             elif char in "[{" and (flow or before in ("", "-", ":", "?")):
                 flow += 1
-                if base + flow > MAX_DEPTH:
-                    return InputProblem(name, number, at + 1, "", f"nested more than {MAX_DEPTH} levels deep")
+                if base + flow > depth:
+                    return InputProblem(name, number, at + 1, "", f"nested more than {depth} levels deep")
             elif char in "]}" and flow:
                 flow -= 1
         if not flow and not quote:
@@ -329,6 +340,42 @@ def nesting_problem(text: str, name: str) -> InputProblem | None:
             if indicator and _before(tail, len(tail) - len(indicator.group())) in ("", ":", "-"):
                 block_scalar_indent = indent
     return None
+
+
+# What _shallow looks for, in the bytes of the text (a newline put first).
+_ALL_BUT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}\n")
+_BALANCED_LINES = re.compile(rb"(?:(?:[\[{](?:[\[{][\]}])*+[\]}])*+\n)*+(?:[\[{](?:[\[{][\]}])*+[\]}])*+")
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_QUOTES_LOOKED_AT = 1000
+
+
+def _shallow(text: str, depth: int) -> bool:
+    """Whether ``nesting_problem``'s scan would surely count no more than ``depth``, told by
+    a few passes of C over the text instead of a Python loop over its lines (fifteen times
+    as fast): what a large generated spec is, a line per component or link.
+
+    The scan counts open block levels, each at an indentation of its own, "- " entries
+    opened on one line, and open brackets. It holds when no line starts with as many
+    spaces as 5/8 of ``depth`` (so fewer indentation levels), none with the rest of it in
+    "-" entries, and every line's brackets close on that line, two deep at most; and the
+    scan sees no comment, block scalar or quoted text that could hide a bracket: no "#",
+    "|" or ">" at all, and every quote mark follows a letter or digit (as in "Let's"),
+    where it starts no quoted text."""
+    spaces = depth * 5 // 8
+    entries = depth - spaces - 2  # fewer than this many "- " entries on a line, and 2 brackets
+    data = b"\n" + text.encode("utf-8", "surrogatepass")
+    if (b"#" in data or b"|" in data or b">" in data or b"\n" + b" " * spaces in data
+            or re.search(rb"\n *+(?:- *+){%d}" % max(entries, 0), data)):
+        return False
+    looked_at = 0
+    for quote in b"'\"":
+        at = data.find(quote)
+        while at != -1:
+            looked_at += 1
+            if looked_at > _QUOTES_LOOKED_AT or data[at - 1] not in _WORD_BYTES:
+                return False
+            at = data.find(quote, at + 1)
+    return _BALANCED_LINES.fullmatch(data.translate(None, _ALL_BUT_BRACKETS)) is not None
 
 
 def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], SourceMap]:
@@ -375,6 +422,100 @@ def parse_yaml(text: str, name: str) -> tuple[dict[str, Any], SourceMap]:
                                       "the spec must be a mapping of fields ('archdoc: 1', 'title: ...', ...)")])
     builder.source.values[()] = (1, 1)
     return root, builder.source
+
+
+def quick_parse(text: str, name: str) -> tuple[dict[str, Any], SourceMap] | None:
+    """The values of a spec with nothing unusual in it, read in half of ``parse_yaml``'s
+    time, or None: then ``parse_yaml`` reads it carefully and says what is wrong.
+
+    The same events from libyaml, taken by one tight loop that keeps no position but those
+    a valid spec's analysis names: where each component and each accepted finding stands.
+    Anything the careful reader would report or treat apart (nesting past MAX_DEPTH, a tag,
+    an anchor or alias, a key that is a mapping or a list, a duplicate key, a number Python
+    refuses, a second document, a syntax error) gives None, and so does a spec whose
+    validation finds a problem (see ``load_spec``): the careful reading places it."""
+    if nesting_problem(text, name) is not None:
+        return None
+    loader = yaml.CSafeLoader(text)
+    try:
+        return _quick_values(loader.get_event, name, marked="!" in text or "&" in text)
+    except (yaml.YAMLError, ValueError):  # a syntax error; a number of more than 4,300 digits
+        return None
+    finally:
+        loader.dispose()
+
+
+_ITEM: Any = object()  # stands for the key of a list's next item
+
+
+def _quick_values(next_event: Any, name: str, marked: bool) -> tuple[dict[str, Any], SourceMap] | None:
+    """``quick_parse``'s loop. ``marked``: the text has a "!" or a "&", so a tag or an anchor may
+    stand on any value (without them, no event can have one)."""
+    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    schema_starts = _SCHEMA_STARTS
+    if type(next_event()) is not yaml.StreamStartEvent or type(next_event()) is not yaml.DocumentStartEvent:
+        return None
+    event = next_event()
+    if type(event) is not mapping_start or event.tag is not None or event.anchor is not None:
+        return None
+    source = SourceMap(name)
+    source.values[()] = (1, 1)
+    keys = source.keys
+    root: dict[str, Any] = {}
+    # The collection being filled and the key of what comes next in it (None: a key comes
+    # next; _ITEM: it is a list), and those of the collections around it.
+    container: Any = root
+    key: Any = None
+    outer: list[tuple[Any, Any]] = []
+    top_key: str | None = None  # the top-level key being read
+    in_components = False  # the collection being filled is the top-level `components` mapping
+    while True:
+        event = next_event()
+        kind = type(event)
+        if kind is scalar:
+            if marked and (event.tag is not None or event.anchor is not None):
+                return None
+            value = event.value
+            if key is None:
+                if value in container:
+                    return None
+                key = value
+                if in_components:
+                    mark = event.start_mark
+                    keys[("components", value)] = (mark.line + 1, mark.column + 1)
+                elif not outer:
+                    top_key = value
+                continue
+            if (not value or value[0] in schema_starts) and not event.style and event.implicit[0]:
+                value = resolve_plain_scalar(value)
+        elif kind is mapping_end or kind is sequence_end:
+            if not outer:
+                break
+            value = container  # done: it goes into the collection around it
+            container, key = outer.pop()
+            in_components = len(outer) == 1 and top_key == "components"
+        elif kind is mapping_start or kind is sequence_start:
+            if key is None or len(outer) + 1 >= MAX_DEPTH or (
+                    marked and (event.tag is not None or event.anchor is not None)):
+                return None
+            if key is _ITEM and len(outer) == 1 and top_key == "accepted":
+                mark = event.start_mark
+                source.values[("accepted", len(container))] = (mark.line + 1, mark.column + 1)
+            outer.append((container, key))
+            in_components = len(outer) == 1 and top_key == "components"
+            container, key = ({}, None) if kind is mapping_start else ([], _ITEM)
+            continue
+        else:  # an alias
+            return None
+        if key is _ITEM:
+            container.append(value)
+        else:
+            container[key] = value
+            key = None
+    if type(next_event()) is not yaml.DocumentEndEvent or type(next_event()) is not yaml.StreamEndEvent:
+        return None
+    return root, source
 
 
 def _position(mark: Any) -> Position:
