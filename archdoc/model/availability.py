@@ -115,7 +115,7 @@ def availability(topology: Topology, capability: Capability, failures: FailureAn
             of_unit[unit] = unit_availability(topology, unit)
         p[unit] = of_unit[unit]
     single_points = tuple(sorted(((unit, p[unit]) for unit in stops.units), key=lambda pair: (pair[1], pair[0])))
-    series = math.prod(p[unit] for unit in stops.units)
+    series = math.prod(p[unit] for unit in sorted(stops.units))  # in one order: the same last digit every run
     redundant = [unit for unit in p if unit not in stops.units and p[unit] < 1]
     ways = failures.graphs[capability]
     factoring = _Factoring(ways, p)
@@ -195,12 +195,12 @@ def _bounds(ways: FlowGraph, p: Mapping[str, float], series: frozenset[str]) -> 
             break
         units = set(ways.units(path)) - series
         found += 1
-        all_fail *= 1 - math.prod(p.get(u, 1.0) for u in units)
+        all_fail *= 1 - math.prod(p.get(u, 1.0) for u in sorted(units))
         taken |= units
         if not units:
             break
     cuts = [{u for u in cut if u is not None} for cut in (ways.entered_from_clients(), ways.goal_units())
             if None not in cut]
-    all_down = [math.prod(1 - p.get(u, 1.0) for u in cut) for cut in cuts if not cut & series]
+    all_down = [math.prod(1 - p.get(u, 1.0) for u in sorted(cut)) for cut in cuts if not cut & series]
     upper = 1 - max(all_down, default=0.0)
     return 1 - all_fail, upper, found
