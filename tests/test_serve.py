@@ -217,13 +217,24 @@ def wait_for(served: Served, text: str, path: str = "/") -> str:
 
 
 @pytest.mark.timing
-def test_a_render_that_hangs_is_stopped_at_the_time_limit(serve: Callable[..., Served], tmp_path: Path,
+def test_a_render_that_hangs_is_stopped_at_the_time_limit(serve: Callable[..., Served], tmp_path: Path, page: object,
                                                          dot_that_hangs_on_request: None) -> None:
+    from playwright.sync_api import expect
+
     spec = tmp_path / "design.yaml"
-    spec.write_text(hanging_design(), encoding="utf-8")
-    served = serve(spec, "--timeout", "1")
-    body = wait_for(served, "stopped at the time limit")
-    assert f"{spec}: timeout: rendering took longer than 1 s and was stopped" in body
+    spec.write_text(ONE_BALANCER, encoding="utf-8")
+    served = serve(spec, "--timeout", "4")
+    assert "rendered at" in wait_for(served, "rendered at")
+    page.goto(served.url)  # type: ignore[attr-defined]
+    status = page.locator(".bar .status")  # type: ignore[attr-defined]
+    save(spec, hanging_design())
+    # past a second the bar says so, the last drawing staying below; then the time limit's words
+    expect(status).to_have_text(re.compile(r"^rendering… \(below: rendered at .*7 findings"), timeout=3_000)
+    assert "rendering…" in request(served, "/")[1]  # a page sent meanwhile says it too
+    expect(status).to_contain_text("stopped at the time limit", timeout=8_000)
+    body = request(served, "/")[1]
+    # the worker's time limit or dot's own (both 4 s), whichever comes first
+    assert re.search(re.escape(f"{spec}: timeout: ") + r"(rendering|dot) took longer than 4 s", body), body[-800:]
     save(spec, ONE_BALANCER)  # the server goes on: the next save renders
     assert "rendered at" in wait_for(served, "rendered at")
 

@@ -47,6 +47,24 @@
     }
   }
 
+  // A render running long: said in the bar (as the page says it when sent during one), the
+  // page staying as it is until the render ends
+  const status = () => document.querySelector(".bar .status");
+  const busy = /^rendering… \(below: (.*)\)$/s;
+  events.addEventListener("busy", () => {
+    const shown = status();
+    if (shown && !busy.test(shown.textContent)) {
+      shown.textContent = "rendering… (below: " + shown.textContent + ")";
+    }
+  });
+  events.addEventListener("idle", () => {
+    const shown = status();
+    const said = shown ? shown.textContent.match(busy) : null;
+    if (said) {
+      shown.textContent = said[1];
+    }
+  });
+
   events.addEventListener("update", () => {
     queue = queue.then(swap).catch(() => location.reload());
   });

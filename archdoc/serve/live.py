@@ -23,6 +23,8 @@ from archdoc.run.index import index_html
 from archdoc.run.job import INPUT_ERROR, RENDERED, UNCHANGED, RenderResult, folder_names
 from archdoc.serve.page import DesignView, design_page, live_index, read_drawn, waiting_page
 
+BUSY_AFTER = 1.0  # seconds: a render still running then is said on the pages ("rendering…")
+
 
 def _same(a: RenderResult | None, b: RenderResult | None) -> bool:
     """Whether two results of a spec say the same: how long each took aside, and a spec
@@ -53,10 +55,17 @@ class LiveRun:
         if self.spec_folder:
             self.views[self.spec_folder] = DesignView(str(target), self.spec_folder)
         self.index: str | None = None
+        self.rendering = False
+        self.busy = False  # a render has run past BUSY_AFTER: said on the pages, which are not redrawn for it
 
     # --- the main thread: rendering --------------------------------------------------------
     def render(self) -> None:
         """Render what changed, then publish the new pages (and wake the pages watching)."""
+        with self.changed:
+            self.rendering = True
+        timer = threading.Timer(BUSY_AFTER, self._say_busy)
+        timer.daemon = True
+        timer.start()
         planned = plan([str(self.target)], self.settings.max_bytes)
         try:
             run = render_plan(planned, self.settings, workers=(os.cpu_count() or 1) if self.is_folder else 1)
@@ -80,6 +89,12 @@ class LiveRun:
         index = index_html(run.results, self.settings.out_root, run.seconds, page="") if self.is_folder else None
         self._publish(views, index, None)
 
+    def _say_busy(self) -> None:
+        with self.changed:
+            if self.rendering:
+                self.busy = True
+                self.changed.notify_all()
+
     def _say(self, result: RenderResult) -> None:
         """A line for the terminal, as archdoc render would print it."""
         if result.status == INPUT_ERROR:
@@ -95,6 +110,8 @@ class LiveRun:
             self.tell(f"archdoc: {run_error}")
             views = {folder: dataclasses.replace(view, run_error=run_error) for folder, view in views.items()}
         with self.changed:
+            self.rendering = self.busy = False
+            self.changed.notify_all()  # a page told "rendering…" hears the render is over
             if views == self.views and index == self.index:
                 return  # saved without a change: the pages stay as they are
             self.views, self.index = views, index
@@ -105,13 +122,13 @@ class LiveRun:
     def page(self, folder: str | None) -> str | None:
         """The page at ``/`` (folder None) or at ``/FOLDER/``; None when there is none."""
         with self.changed:
-            version, views, index = self.version, self.views, self.index
+            version, views, index, busy = self.version, self.views, self.index, self.busy
         if folder is None and self.spec_folder:
             folder = self.spec_folder
         if folder is None:
             return live_index(index, version) if index is not None else waiting_page(version)
         view = views.get(folder)
-        return design_page(view, version) if view else None
+        return design_page(view, version, busy) if view else None
 
     def file_path(self, folder: str, name: str) -> Path | None:
         """Where a rendered file of a design is, if that design is served (never a path built from the request)."""
@@ -119,12 +136,13 @@ class LiveRun:
             known = folder in self.views
         return self.settings.out_root / folder / name if known else None
 
-    def wait_for_update(self, since: int, seconds: float) -> int | None:
-        """The version once it is past ``since`` (at most ``seconds`` from now, else the
-        same); None when the server is closing."""
+    def wait_for_update(self, since: int, seconds: float, busy: bool = False) -> tuple[int, bool] | None:
+        """The version and whether a render is running past BUSY_AFTER, once the version is
+        past ``since`` or the latter is no longer ``busy`` (at most ``seconds`` from now);
+        None when the server is closing."""
         with self.changed:
-            self.changed.wait_for(lambda: self.version > since or self.closing, timeout=seconds)
-            return None if self.closing else self.version
+            self.changed.wait_for(lambda: self.version > since or self.busy != busy or self.closing, timeout=seconds)
+            return None if self.closing else (self.version, self.busy)
 
     def close(self) -> None:
         with self.changed:

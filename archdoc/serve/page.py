@@ -22,6 +22,7 @@ from archdoc.render.text import printable_value
 from archdoc.run.job import FAILED, FILES, INPUT_ERROR, RENDERED, TIMEOUT, UNCHANGED, RenderResult
 
 SCRIPT = "/live.js"
+BUSY = "rendering…"  # said on a page while a render runs long; live.js says it as the page stays
 # What serve renders, and what a design's folder offers raw: no PDF (WeasyPrint's second
 # or so would delay every update) and no PNG (the page shows the SVG)
 SERVED_FORMATS = ("html", "md", "svg", "json")
@@ -96,10 +97,12 @@ def _status(view: DesignView) -> tuple[str, str, list[str]]:
     return "failed", f"{words} at {view.when}", [f"{result.name}: {result.status}: {result.error}"]
 
 
-def design_page(view: DesignView, version: int) -> str:
+def design_page(view: DesignView, version: int, busy: bool = False) -> str:
     """A design's live page: its errors, if any, then the last good diagram (the report's,
     to explore), its findings and its report. The one place the page is put together."""
     state, status, problems = _status(view)
+    if busy:  # the page shows the last render while the next one runs long
+        status = f"{BUSY} (below: {status})"
     drawn = view.drawn
     return _ENV.get_template("page.html.j2").render(
         view=view, state=state, status=status, problems=problems, version=version, script=SCRIPT, files=SERVED_FILES,

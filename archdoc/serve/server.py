@@ -113,12 +113,20 @@ class _Handler(BaseHTTPRequestHandler):
         self._headers(HTTPStatus.OK, "text/event-stream; charset=utf-8", PAGE_POLICY)
         self.end_headers()
         self.close_connection = True
+        busy = False  # whether the page was told a render runs long (it is not redrawn for that)
         try:
             while True:
-                version = self.server.live.wait_for_update(since, KEEP_ALIVE_SECONDS)
-                if version is None:
+                state = self.server.live.wait_for_update(since, KEEP_ALIVE_SECONDS, busy)
+                if state is None:
                     return
-                message = f"id: {version}\nevent: update\ndata: {version}\n\n" if version > since else ": waiting\n\n"
+                version, now_busy = state
+                if version > since:
+                    message = f"id: {version}\nevent: update\ndata: {version}\n\n"
+                elif now_busy != busy:
+                    message = f"event: {'busy' if now_busy else 'idle'}\ndata: {version}\n\n"
+                else:
+                    message = ": waiting\n\n"
+                busy = now_busy
                 self.wfile.write(message.encode("ascii"))
                 self.wfile.flush()
                 since = version
