@@ -265,3 +265,19 @@ def test_a_linked_spec_is_redrawn_when_its_target_is_saved(serve: Callable[..., 
     assert "Live preview" in wait_for(served, "Live preview")
     save(real / "design.yaml", ONE_BALANCER.replace("Live preview", "Saved through its target"))
     assert "Saved through its target" in wait_for(served, "Saved through its target")
+
+
+@pytest.mark.timing
+def test_a_folder_shows_what_rendered_while_the_rest_renders(serve: Callable[..., Served], tmp_path: Path,
+                                                            dot_that_hangs_on_request: None) -> None:
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    (designs / "a-slow.yaml").write_text(hanging_design(), encoding="utf-8")
+    (designs / "quick.yaml").write_text(ONE_BALANCER.replace("Live preview", "Quick design"), encoding="utf-8")
+    served = serve(designs, "--timeout", "8")
+    # the quick design's card and page, long before the slow one's time limit ends the run
+    started = time.monotonic()
+    assert "Quick design" in wait_for(served, "Quick design")
+    assert time.monotonic() - started < 6
+    assert "Quick design" in request(served, "/quick/")[1]
+    assert "stopped at the time limit" in wait_for(served, "stopped at the time limit", "/a-slow/")

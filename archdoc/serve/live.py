@@ -10,6 +10,7 @@ snapshot kept here, under its condition, which also wakes the event streams.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import threading
 import time
@@ -24,6 +25,7 @@ from archdoc.run.job import INPUT_ERROR, RENDERED, UNCHANGED, RenderResult, fold
 from archdoc.serve.page import DesignView, design_page, live_index, read_drawn, waiting_page
 
 BUSY_AFTER = 1.0  # seconds: a render still running then is said on the pages ("rendering…")
+PROGRESS_EVERY = 1.0  # seconds between two publications of a folder's first run
 
 
 def _same(a: RenderResult | None, b: RenderResult | None) -> bool:
@@ -60,21 +62,42 @@ class LiveRun:
 
     # --- the main thread: rendering --------------------------------------------------------
     def render(self) -> None:
-        """Render what changed, then publish the new pages (and wake the pages watching)."""
+        """Render what changed, then publish the new pages (and wake the pages watching).
+        A folder's first run publishes what it has every PROGRESS_EVERY seconds, so that a
+        hundred specs are not all waited for."""
         with self.changed:
             self.rendering = True
         timer = threading.Timer(BUSY_AFTER, self._say_busy)
         timer.daemon = True
         timer.start()
         planned = plan([str(self.target)], self.settings.max_bytes)
+        started, shown = time.perf_counter(), [-math.inf]
+        done: list[RenderResult] = []
+        views: dict[str, DesignView] = {}
+
+        def progress(result: RenderResult, current: str) -> None:
+            done.append(result)
+            views.update(self._views([result], say=False))
+            if self.is_folder and self.index is None and time.monotonic() - shown[0] >= PROGRESS_EVERY:
+                shown[0] = time.monotonic()  # the first result at once, then at most once a PROGRESS_EVERY
+                index = index_html(done, self.settings.out_root, time.perf_counter() - started, page="")
+                self._publish(dict(views), index, None, final=False)
+
         try:
-            run = render_plan(planned, self.settings, workers=(os.cpu_count() or 1) if self.is_folder else 1)
+            run = render_plan(planned, self.settings, workers=(os.cpu_count() or 1) if self.is_folder else 1,
+                              progress=progress)
         except BatchError as error:
             self._publish(dict(self.views), self.index, str(error))
             return
+        views = self._views(run.results, say=True)  # anew: what the progress saw may have been replaced since
+        index = index_html(run.results, self.settings.out_root, run.seconds, page="") if self.is_folder else None
+        self._publish(views, index, None)
+
+    def _views(self, results: list[RenderResult], say: bool) -> dict[str, DesignView]:
+        """The designs' views after these results (a view whose result says what it said is kept)."""
         when = time.strftime("%H:%M:%S")
         views: dict[str, DesignView] = {}
-        for result in run.results:
+        for result in results:
             folder = self.spec_folder or result.folder
             if not folder:  # a folder's path that names no spec: the index lists it
                 continue
@@ -85,9 +108,9 @@ class LiveRun:
             drawn = read_drawn(self.settings.out_root / folder) if result.status in (RENDERED, UNCHANGED) else None
             views[folder] = DesignView(result.name, folder, result, drawn or (before.drawn if before else None),
                                        when, index=self.is_folder)
-            self._say(result)
-        index = index_html(run.results, self.settings.out_root, run.seconds, page="") if self.is_folder else None
-        self._publish(views, index, None)
+            if say:
+                self._say(result)
+        return views
 
     def _say_busy(self) -> None:
         with self.changed:
@@ -105,13 +128,16 @@ class LiveRun:
         else:
             self.tell(f"{result.name}: {result.status}: {result.error}")
 
-    def _publish(self, views: dict[str, DesignView], index: str | None, run_error: str | None) -> None:
+    def _publish(self, views: dict[str, DesignView], index: str | None, run_error: str | None,
+                 final: bool = True) -> None:
+        """The new pages (``final``: the run has ended)."""
         if run_error is not None:
             self.tell(f"archdoc: {run_error}")
             views = {folder: dataclasses.replace(view, run_error=run_error) for folder, view in views.items()}
         with self.changed:
-            self.rendering = self.busy = False
-            self.changed.notify_all()  # a page told "rendering…" hears the render is over
+            if final:
+                self.rendering = self.busy = False
+                self.changed.notify_all()  # a page told "rendering…" hears the render is over
             if views == self.views and index == self.index:
                 return  # saved without a change: the pages stay as they are
             self.views, self.index = views, index
