@@ -7,6 +7,7 @@ import http.client
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -281,3 +282,19 @@ def test_a_folder_shows_what_rendered_while_the_rest_renders(serve: Callable[...
     assert time.monotonic() - started < 6
     assert "Quick design" in request(served, "/quick/")[1]
     assert "stopped at the time limit" in wait_for(served, "stopped at the time limit", "/a-slow/")
+
+
+def test_a_spec_folder_removed_and_made_again_is_watched_again(serve: Callable[..., Served], tmp_path: Path) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    spec = folder / "design.yaml"
+    spec.write_text(ONE_BALANCER, encoding="utf-8")
+    served = serve(spec)
+    assert "Live preview" in wait_for(served, "Live preview")
+    shutil.rmtree(folder)  # a checkout of another branch, say
+    assert "no such file" in wait_for(served, "no such file")
+    folder.mkdir()
+    spec.write_text(ONE_BALANCER.replace("Live preview", "Made again"), encoding="utf-8")
+    assert "Made again" in wait_for(served, "Made again")
+    save(spec, ONE_BALANCER.replace("Live preview", "Saved after"))  # and it is watched from then on
+    assert "Saved after" in wait_for(served, "Saved after")

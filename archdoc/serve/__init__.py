@@ -103,16 +103,38 @@ def _watch(target: Path, saved: threading.Event, stop: threading.Event, tell: Ca
         return Path(path).suffix in SPEC_SUFFIXES and ordinary(change, path)
 
     first = True
-    try:
-        for changes in watchfiles.watch(*sorted(folders), watch_filter=is_spec, stop_event=stop,
-                                        recursive=spec_names is None,
-                                        yield_on_timeout=True, rust_timeout=int(WATCH_START_SECONDS * 1000),
-                                        raise_interrupt=False):
-            if changes or first:
-                saved.set()
-            first = False
-    except Exception as error:  # the system's limit on watches, a folder removed: the pages stay as they are
-        tell(f"archdoc: cannot watch {folder} any longer ({error}); the pages are no longer redrawn")
+    while not stop.is_set():
+        watched = _identity(folders)
+        if None in watched:  # a folder removed (and perhaps about to be made again): wait for it
+            stop.wait(WATCH_START_SECONDS)
+            continue
+        try:
+            for changes in watchfiles.watch(*sorted(folders), watch_filter=is_spec, stop_event=stop,
+                                            recursive=spec_names is None,
+                                            yield_on_timeout=True, rust_timeout=int(WATCH_START_SECONDS * 1000),
+                                            raise_interrupt=False):
+                if changes or first:
+                    saved.set()
+                first = False
+                if _identity(folders) != watched:  # removed or made anew: the old watch sees nothing more
+                    saved.set()
+                    first = True  # and what was saved before the new watch began is rendered then
+                    break
+        except Exception as error:  # the system's limit on watches: the pages stay as they are
+            tell(f"archdoc: cannot watch {folder} any longer ({error}); the pages are no longer redrawn")
+            return
+
+
+def _identity(folders: set[Path]) -> tuple[tuple[int, int] | None, ...]:
+    """Which folders these paths name now (device and inode), None for one that is gone."""
+    found: list[tuple[int, int] | None] = []
+    for folder in sorted(folders):
+        try:
+            status = folder.stat()
+            found.append((status.st_dev, status.st_ino))
+        except OSError:
+            found.append(None)
+    return tuple(found)
 
 
 @contextmanager
