@@ -70,6 +70,7 @@ class LiveRun:
         timer = threading.Timer(BUSY_AFTER, self._say_busy)
         timer.daemon = True
         timer.start()
+        first_run = self.is_folder and self.index is None
         planned = plan([str(self.target)], self.settings.max_bytes)
         started, shown = time.perf_counter(), [-math.inf]
         done: list[RenderResult] = []
@@ -78,7 +79,7 @@ class LiveRun:
         def progress(result: RenderResult, current: str) -> None:
             done.append(result)
             views.update(self._views([result], say=False))
-            if self.is_folder and self.index is None and time.monotonic() - shown[0] >= PROGRESS_EVERY:
+            if first_run and time.monotonic() - shown[0] >= PROGRESS_EVERY:
                 shown[0] = time.monotonic()  # the first result at once, then at most once a PROGRESS_EVERY
                 index = index_html(done, self.settings.out_root, time.perf_counter() - started, page="")
                 self._publish(dict(views), index, None, final=False)
@@ -89,6 +90,8 @@ class LiveRun:
         except BatchError as error:
             self._publish(dict(self.views), self.index, str(error))
             return
+        finally:
+            timer.cancel()
         views = self._views(run.results, say=True)  # anew: what the progress saw may have been replaced since
         index = index_html(run.results, self.settings.out_root, run.seconds, page="") if self.is_folder else None
         self._publish(views, index, None)
