@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -138,3 +142,24 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -
     assert result.exit_code == 2
     assert result.stderr.startswith(f"archdoc: cannot write to {blocker / 'out'}: ")
     assert "bug" not in result.stderr
+
+
+@pytest.mark.timing
+def test_ctrl_c_stops_a_render_at_once_and_leaves_nothing_half_written(tmp_path: Path,
+                                                                        dot_that_hangs_on_request: None) -> None:
+    spec = tmp_path / "slow.yaml"
+    spec.write_text(hanging_design())
+    out = tmp_path / "out"
+    archdoc = Path(sys.executable).with_name("archdoc")
+    process = subprocess.Popen([str(archdoc), "render", str(spec), "-o", str(out), "--timeout", "60"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while not list(out.glob(".slow.new-*")) and time.monotonic() < deadline:  # the worker is at it
+        time.sleep(0.05)
+    assert list(out.glob(".slow.new-*")), "the render never started"
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert time.monotonic() - interrupted < 3  # not the 5 s a worker at work was given to finish
+    assert "Traceback" not in stderr
+    assert not list(out.glob(".slow.new-*")), "the interrupted render left files behind"

@@ -249,7 +249,11 @@ def render_in_workers(jobs: list[Job], settings: Settings, workers: int, report:
                     pool[index] = _Worker(context, settings)
     finally:
         for worker in pool:
-            worker.stop()
+            if worker.job is None:
+                worker.stop()
+            else:  # interrupted (Ctrl-C) with a spec in hand: no waiting for it; what it wrote is swept
+                worker.kill()
+                sweep_staging(settings.out_root, worker.job.folder)
     return results
 
 
