@@ -41,7 +41,7 @@ _COMPONENT = TypeAdapter(Component)
 _COMPONENTS = TypeAdapter(dict[str, Component])
 _LINKS = TypeAdapter(list[LinkEntry])
 HINTS = MAX_PROBLEMS  # did-you-mean searches per spec: no more problems than these are shown
-MAX_LINKS = 100_000  # links a spec may make once lists are expanded (a 300-server design has about 2,000)
+MAX_LINKS = 300_000  # (from, to) pairs once lists are expanded: 500 web servers each to 500 application servers make 250,000
 _ID = re.compile(ID_PATTERN)
 
 # The components whose only reference can be their host.
