@@ -216,12 +216,13 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
     picture = None
     marks = NO_MARKS if plain else diagram_marks(analysis)
     chart = None
-    if "mermaid" in formats or ("md" in formats and md_diagram == "mermaid"):
+    mermaid_in_md = "md" in formats and md_diagram == "mermaid"
+    if "mermaid" in formats or mermaid_in_md:
         from archdoc.render.mermaid import flowchart
 
         chart = flowchart(analysis.topology, direction, marks, expand)
     # report.md shows the PNG when Mermaid would not draw the chart (it says why)
-    embed_mermaid = "md" in formats and chart is not None and md_diagram == "mermaid" and not chart.too_large
+    embed_mermaid = mermaid_in_md and chart is not None and not chart.too_large
     prepared: list[tuple[Report, str]] = []
 
     def prepare() -> None:  # what needs no drawing: done while dot draws, when it draws
@@ -255,7 +256,7 @@ def write_outputs(path: str, analysis: Analysis, folder: Path, formats: Iterable
         if "md" in formats:
             markdown = render_markdown(
                 report, spec_name, mermaid=chart.text if chart and embed_mermaid else None,
-                mermaid_too_large=chart.too_large if chart and md_diagram == "mermaid" else None)
+                mermaid_too_large=chart.too_large if chart and mermaid_in_md else None)
             (folder / FILES["md"]).write_text(markdown, encoding="utf-8")
         if "html" in formats:  # the SVG inline, each finding linked to its component
             assert picture is not None

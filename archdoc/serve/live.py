@@ -72,15 +72,16 @@ class LiveRun:
         timer.start()
         first_run = self.is_folder and self.index is None
         planned = plan([str(self.target)], self.settings.max_bytes)
-        started, shown = time.perf_counter(), [-math.inf]
+        started, shown = time.perf_counter(), -math.inf
         done: list[RenderResult] = []
         views: dict[str, DesignView] = {}
 
         def progress(result: RenderResult, current: str) -> None:
+            nonlocal shown
             done.append(result)
             views.update(self._views([result], say=False))
-            if first_run and time.monotonic() - shown[0] >= PROGRESS_EVERY:
-                shown[0] = time.monotonic()  # the first result at once, then at most once a PROGRESS_EVERY
+            if first_run and time.monotonic() - shown >= PROGRESS_EVERY:
+                shown = time.monotonic()  # the first result at once, then at most once a PROGRESS_EVERY
                 index = index_html(done, self.settings.out_root, time.perf_counter() - started, page="")
                 self._publish(dict(views), index, None, final=False)
 
@@ -92,7 +93,7 @@ class LiveRun:
             return
         finally:
             timer.cancel()
-        views = self._views(run.results, say=True)  # anew: what the progress saw may have been replaced since
+        views = self._views(run.results, say=True)  # again, to say each result in the specs' order
         index = index_html(run.results, self.settings.out_root, run.seconds, page="") if self.is_folder else None
         self._publish(views, index, None)
 
