@@ -116,12 +116,25 @@ class Topology:
         and drawings ask the same ones many times)."""
         found = self._of_kind.get(kinds)
         if found is None:
-            found = self._of_kind[kinds] = tuple(i for i, kind in self.kinds.items() if kind in kinds)
+            if len(kinds) == 1:
+                found = tuple(self._by_kind.get(kinds[0], ()))
+            else:  # a walk over every component, in spec order
+                found = tuple(i for i, kind in self.kinds.items() if kind in kinds)
+            self._of_kind[kinds] = found
         return found
 
     @cached_property
     def _of_kind(self) -> dict[tuple[Kind, ...], tuple[str, ...]]:
         return {}
+
+    @cached_property
+    def _by_kind(self) -> Mapping[Kind, list[str]]:
+        """Kind -> its components in spec order: one walk over the components answers
+        every kind asked alone (at 50,000 components, a walk per kind took a tenth of a second)."""
+        by_kind: dict[Kind, list[str]] = {}
+        for component_id, kind in self.kinds.items():
+            by_kind.setdefault(kind, []).append(component_id)
+        return by_kind
 
     def host_of(self, component_id: str) -> str | None:
         return self._hosts.get(component_id)
@@ -167,12 +180,20 @@ class Topology:
     # --- links and flows ------------------------------------------------------------
     @cached_property
     def flows(self) -> tuple[Flow, ...]:
-        return tuple(
-            Flow(source, target, link)
-            for link in self.links
-            for source in self.members(link.source)
-            for target in self.members(link.target)
-        )
+        members = self._cluster_members
+        flows = []
+        for link in self.links:
+            sources, targets = members.get(link.source), members.get(link.target)
+            if sources is None and targets is None:  # most links: one flow, asked without a call per end
+                flows.append(Flow(link.source, link.target, link))
+            else:
+                flows += [Flow(source, target, link) for source in sources or (link.source,)
+                          for target in targets or (link.target,)]
+        return tuple(flows)
+
+    @cached_property
+    def _cluster_members(self) -> Mapping[str, tuple[str, ...]]:
+        return {cluster_id: self.members(cluster_id) for cluster_id in self.of_kind(Kind.CLUSTER)}
 
     @cached_property
     def flows_from(self) -> Mapping[str, tuple[Flow, ...]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdoc.rules.base import Category, Context, Finding, Rule, Severity, unique
+from archdoc.rules.base import Category, Context, Finding, Rule, Severity
 
 
 class NoHttps(Rule):
@@ -41,9 +41,11 @@ class NoHttps(Rule):
     severity = Severity.HIGH
 
     def check(self, context: Context) -> Iterator[Finding]:
-        flows = context.topology.client_flows
-        for target in unique(f.target for f in flows if not f.link.encrypted):
-            protocol = next(f.link.protocol for f in flows if f.target == target and not f.link.encrypted)
+        protocols: dict[str, str] = {}  # each target, and the protocol of its first plain flow
+        for flow in context.topology.client_flows:
+            if not flow.link.encrypted:
+                protocols.setdefault(flow.target, flow.link.protocol)
+        for target, protocol in protocols.items():
             yield self.finding(
                 target,
                 f"Users reach {target} over {protocol}, unencrypted: their traffic can be read "

@@ -103,7 +103,9 @@ def _serve(conn: Connection, memory_mib: int) -> None:
     become_bounded(memory_mib)
     try:
         try:
-            import archdoc.render.pdf  # noqa: F401 - at once: what this process is for
+            from archdoc.render.pdf import warm_up  # at once: what this process is for
+
+            warm_up()  # while the run loads archdoc and draws the diagram
         except MemoryError:
             raise
         except Exception:  # WeasyPrint cannot load (a library missing): said when the page comes

@@ -62,6 +62,7 @@ class _Checker:
         self.components: dict[str, Component] = {}
         self.kinds: dict[str, Kind | None] = {}  # every id the spec defines -> its kind (None if unreadable)
         self.hints_left = HINTS
+        self.targets: dict[str, tuple[bool, str]] = {}  # see target_facts
 
     def hint(self, unknown: str) -> str:
         """' (did you mean ...?)' for the first HINTS unknown ids only: each search goes
@@ -273,11 +274,11 @@ class _Checker:
         return True
 
     def link(self, index: int, entry: LinkEntry, source: str, target: str) -> Link:
-        into_database = self.is_database(target)
+        into_database, spoken = self.target_facts(target)
         if entry.access is not None and not into_database:
             self.problem(("links", index, "access"), f"access applies to links into a database, and "
                          f"{q(target)} is {article(self.kinds[target] or 'component')}")
-        protocol = entry.protocol or self.protocol_of(target)
+        protocol = entry.protocol or spoken
         access = (entry.access or "readwrite") if into_database else None
         # source, target, protocol, port, access, backup, encrypted, label, entry
         return Link(source, target, protocol, entry.port, access, entry.backup,
@@ -298,6 +299,14 @@ class _Checker:
                     self.problem(path + ("until",), f"{q(entry.until)} is not a day of the calendar (YYYY-MM-DD)")
             entries.append(Accepted(entry.rule, entry.component, entry.reason, until, self.source.position(path)))
         return entries
+
+    def target_facts(self, target: str) -> tuple[bool, str]:
+        """Whether a link's target is a database, and the protocol it speaks: asked once
+        per target, however many links lead to it."""
+        facts = self.targets.get(target)
+        if facts is None:
+            facts = self.targets[target] = (self.is_database(target), self.protocol_of(target))
+        return facts
 
     def protocol_of(self, target: str) -> str:
         """A link's protocol when the spec leaves it out: what the target speaks. A database or
