@@ -163,7 +163,8 @@ class _Checker:
     def hostless(self, path: FieldPath, ref: str, verb: str, fix: str) -> None:
         if not self.refer(path, ref, None, ""):
             return
-        host = getattr(self.components.get(ref), "host", None)
+        component = self.components.get(ref)
+        host = component.__dict__.get("host") if component is not None else None  # as in references
         if host is not None:
             self.problem(path, f"{q(ref)} runs on server {q(host)}; {verb} a server, or a component "
                          f"with no host: {fix} ({q(host)})")
@@ -178,16 +179,20 @@ class _Checker:
 
     def cluster(self, path: FieldPath, cluster: Cluster) -> None:
         kinds: set[Kind] = set()
+        listed: set[str] = set()  # a set, not members.index(): a cluster of 30,000 would take minutes
         for i, member in enumerate(cluster.members):
-            if cluster.members.index(member) != i:
+            if member in listed:
                 self.problem(path + ("members", i), f"{q(member)} is listed twice")
-            elif self.refer(path + ("members", i), member, None, ""):
-                kind = self.kinds[member]
-                if kind is None:  # unreadable: its own problem says why
-                    continue
-                kinds.add(kind)
-                if kind in (Kind.CLUSTER, Kind.CLIENT, Kind.CERTIFICATE):
-                    self.problem(path + ("members", i), f"{q(member)} is {article(kind)}, which cannot be a cluster member")
+                continue
+            listed.add(member)
+            if not self.refer(path + ("members", i), member, None, ""):
+                continue
+            kind = self.kinds[member]
+            if kind is None:  # unreadable: its own problem says why
+                continue
+            kinds.add(kind)
+            if kind in (Kind.CLUSTER, Kind.CLIENT, Kind.CERTIFICATE):
+                self.problem(path + ("members", i), f"{q(member)} is {article(kind)}, which cannot be a cluster member")
         if len(kinds) > 1:
             self.problem(path + ("members",), f"cluster members must be of one kind, not {', '.join(sorted(kinds))}")
 
