@@ -293,26 +293,43 @@ def test_mermaid_cli_renders_every_example_and_hostile_design(tmp_path: Path) ->
         assert (out / spec.stem / "diagram.mmd").read_text(encoding="utf-8") == chart.text
         charts.append((spec.stem, chart))
         document += (out / spec.stem / "report.md").read_text(encoding="utf-8")
-    for name, chart in [("odd ids", drawn(ODD_IDS, "odd.yaml")), ("50 servers", drawn(web_farm(50, (7,)), "farm"))]:
+    for name, chart in [("odd ids", drawn(ODD_IDS, "odd.yaml")), ("50 servers", drawn(web_farm(50, (7,)), "farm")),
+                        ("mesh", drawn(MESH, "mesh.yaml"))]:
         charts.append((name, chart))
         document += f"\n```mermaid\n{chart.text}```\n"
     (tmp_path / "all.md").write_text(document, encoding="utf-8")
     done = subprocess.run([str(MMDC), "-q", "-p", str(MERMAID_CLI / "puppeteer.json"), "-i", str(tmp_path / "all.md"),
                            "-o", str(tmp_path / "svg.md")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert sorted(p.name for p in tmp_path.glob("svg-*.svg")) == sorted(f"svg-{n}.svg" for n in range(1, 8))
+    assert sorted(p.name for p in tmp_path.glob("svg-*.svg")) == sorted(f"svg-{n}.svg" for n in range(1, 9))
     for number, (name, chart) in enumerate(charts, start=1):
         _check_svg(tmp_path / f"svg-{number}.svg", chart, name)
 
 
+# every web server to every application server, in one links entry: drawn through a junction
+MESH = ("archdoc: 1\ntitle: Mesh\ncomponents:\n  user: {kind: client}\n"
+        + "".join(f"  web-{i}: {{kind: web_server}}\n  app-{i}: {{kind: app_server}}\n" for i in range(6))
+        + "links:\n  - {from: user, to: [web-0, web-1, web-2, web-3, web-4, web-5]}\n"
+        + "  - {from: [web-0, web-1, web-2, web-3, web-4, web-5], to: [app-0, app-1, app-2, app-3, app-4, app-5], "
+          "port: 8000}\n")
+
+
+def test_a_mesh_goes_through_a_junction() -> None:
+    chart = drawn(MESH, "mesh.yaml")
+    assert "  _links_1((\"·\"))" in chart.text
+    assert chart.text.count("--- _links_1") == 6 and chart.text.count("_links_1 -->") == 6
+    assert ("http:8000 (6 × 6 links)",) in chart.arrows and chart.arrows.count(()) == 5 + 6 + 5  # each entry labelled once
+
+
 def many_arrows(count: int) -> str:
-    """count web servers each writing to count databases: count² arrows."""
+    """count web servers each writing to count databases: count² arrows (an entry per web
+    server: one entry from all to all would be drawn through a junction)."""
     webs = "\n".join(f"  w-{i}: {{kind: web_server}}" for i in range(count))
     databases = "\n".join(f"  d-{i}: {{kind: database}}" for i in range(count))
+    to_all = ", ".join(f"d-{i}" for i in range(count))
     return (f"archdoc: 1\ntitle: Many arrows\ncomponents:\n  user: {{kind: client}}\n{webs}\n{databases}\nlinks:\n"
             f"  - {{from: user, to: [{', '.join(f'w-{i}' for i in range(count))}]}}\n"
-            f"  - {{from: [{', '.join(f'w-{i}' for i in range(count))}], "
-            f"to: [{', '.join(f'd-{i}' for i in range(count))}], protocol: mysql}}\n")
+            + "".join(f"  - {{from: w-{i}, to: [{to_all}], protocol: mysql}}\n" for i in range(count)))
 
 
 def test_a_chart_past_mermaids_limits_says_so_and_report_md_shows_the_image(tmp_path: Path, write_spec) -> None:

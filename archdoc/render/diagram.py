@@ -55,6 +55,7 @@ from archdoc.render.scene import (
     Frame,
     Scene,
     Shape,
+    is_junction,
 )
 from archdoc.render.text import drawn_text, printable
 from archdoc.render.theme import LIGHT, Theme
@@ -138,6 +139,10 @@ class _Drawing:
         self.nodes: dict[str, Node] = {}
 
     def add_node(self, shape: Shape) -> None:
+        if is_junction(shape.id):  # a dot where a links entry's arrows meet
+            self.nodes[shape.id] = Node("", nodeid=shape.id, shape="point", width="0.12", height="0.12",
+                                        fixedsize="true", color=self.theme.box_pen)
+            return
         if shape.id == DNS:
             label = wide_lines(shape.lines)
             self.nodes[DNS] = icon_class(DNS_ICON)(nohtml(label), nodeid=DNS, height=icon_height(label))
@@ -225,6 +230,8 @@ class _Drawing:
             if arrow.warning:
                 warning = self.theme.warning
                 attrs.update(color=warning, fontcolor=warning, penwidth="2.5")
+        if is_junction(arrow.target):  # the arrows meet there; they point at the targets past it
+            attrs["arrowhead"] = "none"
         self.nodes[arrow.source] >> Edge(label=nohtml(label) if label else "", **attrs) >> self.nodes[arrow.target]
 
 

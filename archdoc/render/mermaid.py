@@ -54,6 +54,7 @@ from archdoc.render.scene import (
     Frame,
     Scene,
     Shape,
+    is_junction,
 )
 from archdoc.render.text import drawn_text
 from archdoc.rules.spof import Spof
@@ -82,6 +83,8 @@ SHAPES = {
 }
 DNS_SHAPE = ("[/", "/]")
 LEGEND_SHAPE = (">", "]")
+JUNCTION_SHAPE = ("((", "))")
+WITHOUT_HEAD = {"-->": "---", "==>": "===", "-.->": "-.-"}  # each line, with no arrowhead
 
 # Classes: the boxes as the Graphviz drawing colours them, and the findings
 SPOF_CLASS, GAP_CLASS = Spof.id, "gap"
@@ -175,7 +178,8 @@ class _Writer:
         self.scene = scene
         topology = scene.topology
         frames = [c for c in topology.components if topology.kind(c) in (Kind.SERVER, Kind.CLUSTER)]
-        self.ids = Ids([*topology.components, DNS, LEGEND, *map(facts_key, frames)])
+        junctions = [node for node in scene.shapes if is_junction(node)]
+        self.ids = Ids([*topology.components, DNS, LEGEND, *map(facts_key, frames), *junctions])
         self.lines = [f"flowchart {direction}"]
         self.drawn = Flowchart("")
         self.classes: dict[str, list[str]] = {name: [] for name in CLASSES}
@@ -183,7 +187,9 @@ class _Writer:
     def shape(self, shape: Shape, depth: int, lines: tuple[str, ...] | None = None, mark: str | None = None) -> None:
         """A node; ``lines`` and ``mark`` given when it stands for its server's box."""
         node_id = self.ids[shape.id]
-        if shape.id == DNS:
+        if is_junction(shape.id):  # where a links entry's arrows meet: a small circle
+            opening, closing, lines = JUNCTION_SHAPE[0], JUNCTION_SHAPE[1], ("·",)
+        elif shape.id == DNS:
             opening, closing = DNS_SHAPE
         elif shape.id == LEGEND:
             opening, closing = LEGEND_SHAPE
@@ -240,6 +246,8 @@ class _Writer:
             line = "==>"
         else:
             line = "-->"
+        if is_junction(arrow.target):  # the arrows meet there; they point at the targets past it
+            line = WITHOUT_HEAD[line]
         lines = arrow.lines
         text = f"|{label(lines)}|" if lines else ""
         self.lines.append(f"  {self.ids[arrow.source]} {line}{text} {self.ids[arrow.target]}")

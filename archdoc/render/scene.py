@@ -15,18 +15,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from archdoc.explain.naming import name as name_of
 from archdoc.model import Topology
 from archdoc.model.components import Certificate, Database, Monitoring, Server
 from archdoc.model.components import Cluster as ClusterSpec
 from archdoc.model.kinds import Kind
-from archdoc.render.layout import Layout
+from archdoc.model.topology import Flow
+from archdoc.render.layout import GROUP_AT, Layout
 from archdoc.render.marks import NO_MARKS, Marks
 
 MAX_DNS_RECORDS = 12  # records the DNS node lists; "and N more" past that
 DNS, LEGEND = "_dns", "_legend"  # the ids of archdoc's own nodes (a spec's ids never start with "_")
+JUNCTION = "_links-"  # and of a junction's: this, then the number of its links entry
+
+
+def is_junction(node_id: str) -> bool:
+    """Whether a node is where a links entry's many sources meet before its many targets."""
+    return node_id.startswith(JUNCTION)
 
 # What a box is, and how an arrow looks
 SERVER, SERVERS, CLUSTER = "server", "servers", "cluster"
@@ -258,18 +266,20 @@ class Scene:
         return tuple(lines)
 
     # --- arrows ---------------------------------------------------------------------
-    def _arrow(self, arrow: Arrow) -> None:
+    def _arrow(self, arrow: Arrow) -> int | None:
         """An arrow between the nodes drawn for two components (a group's member is drawn
-        as its first member): one arrow however many members it stands for."""
+        as its first member): one arrow however many members it stands for. Its place in
+        ``arrows``, or None when it is not drawn (already there, or an end not drawn)."""
         source, target = self.layout.drawn_as(arrow.source), self.layout.drawn_as(arrow.target)
         if source is None or target is None or (source == target and arrow.source != arrow.target):
-            return
+            return None
         key = (source, target, arrow.lines)
         if key in self._arrow_keys or source not in self.shapes or target not in self.shapes:
-            return
+            return None
         self._arrow_keys.add(key)
         self.arrows.append(Arrow(source, target, arrow.text, arrow.look, arrow.note, arrow.tags, arrow.dashed,
                                  arrow.warning))
+        return len(self.arrows) - 1
 
     def dns_lines(self) -> tuple[str, ...]:
         records = self.topology.dns
@@ -294,8 +304,12 @@ class Scene:
 
     def _links(self) -> None:
         """One arrow per flow, but once per pair of drawn nodes and kind of link: the
-        flows between two groups (500 by 500 servers: 250,000) are looked at once each."""
+        flows between two groups (500 by 500 servers: 250,000) are looked at once each.
+        An entry linking every one of several sources to every one of several targets
+        goes through a junction (see ``_meshes``)."""
         done: set[tuple[object, ...]] = set()
+        labelled: dict[tuple[int, tuple[str, ...]], list[int]] = {}  # (links entry, label) -> its arrows
+        meshes = self._meshes()
         for flow in self.topology.flows:
             link = flow.link
             target_cluster = self.topology.components[link.target]
@@ -321,12 +335,89 @@ class Scene:
             arrow = Arrow(flow.source, flow.target, text, ENCRYPTED if link.encrypted else PLAIN, link.label or None,
                           tuple(tags), link.backup or standby, warning)
             firewall = self.layout.firewall_in_front(flow.source, flow.target)
+            mesh = meshes.get(link.entry)
+            if mesh is not None:
+                self._through_junction(flow, arrow, *mesh)
+                continue
             if firewall is not None:
-                self._arrow(Arrow(flow.source, firewall, arrow.text, arrow.look, arrow.note, arrow.tags, arrow.dashed,
-                                  arrow.warning))
+                drawn = self._arrow(Arrow(flow.source, firewall, arrow.text, arrow.look, arrow.note, arrow.tags,
+                                          arrow.dashed, arrow.warning))
                 self._arrow(Arrow(firewall, flow.target, "", arrow.look, dashed=arrow.dashed, warning=arrow.warning))
             else:
-                self._arrow(arrow)
+                drawn = self._arrow(arrow)
+            if drawn is not None:
+                labelled.setdefault((link.entry, arrow.lines), []).append(drawn)
+        self._label_once(labelled)
+
+    def _meshes(self) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The links entries drawn as every one of two or more nodes to every one of two or
+        more, past GROUP_AT arrows, all alike (no firewall in front, no standby member):
+        each entry's sources and targets as drawn. Those go through a junction, a dot
+        where the sources' arrows meet and the targets' leave: 48 web servers each to 48
+        application servers are 96 arrows, not 2,304 that run 95,000 points tall."""
+        drawn_as, clusters = self.layout.drawn_as, self.topology.components
+        pairs: dict[int, set[tuple[str, str]]] = {}
+        unfit: set[int] = set()
+        for flow in self.topology.flows:
+            entry = flow.link.entry
+            if entry in unfit:
+                continue
+            source, target = drawn_as(flow.source), drawn_as(flow.target)
+            standby = any(isinstance(c, ClusterSpec) and c.mode == "active_passive"
+                          for c in (clusters[flow.link.source], clusters[flow.link.target]))
+            if source is None or target is None or standby or flow.source in self.topology.clients \
+                    or self.layout.firewall_in_front(flow.source, flow.target) is not None:
+                unfit.add(entry)
+            else:
+                pairs.setdefault(entry, set()).add((source, target))
+        meshes = {}
+        for entry, drawn in pairs.items():
+            if entry in unfit or len(drawn) <= GROUP_AT:
+                continue
+            sources = tuple(dict.fromkeys(s for s, _ in sorted(drawn, key=self._order)))
+            targets = tuple(dict.fromkeys(t for _, t in sorted(drawn, key=self._order)))
+            if len(sources) > 1 and len(targets) > 1 and len(drawn) == len(sources) * len(targets) \
+                    and not set(sources) & set(targets):
+                meshes[entry] = (sources, targets)
+        return meshes
+
+    def _order(self, pair: tuple[str, str]) -> tuple[int, int]:
+        """A pair of drawn nodes in spec order."""
+        position = self._positions
+        return position[pair[0]], position[pair[1]]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.topology.components)}
+
+    def _through_junction(self, flow: Flow, arrow: Arrow, sources: tuple[str, ...], targets: tuple[str, ...]) -> None:
+        """The arrows of a mesh's entry, drawn once for the entry: each source to the
+        junction, the junction to each target, the first of those labelled with the count."""
+        junction = f"{JUNCTION}{flow.link.entry}"
+        if junction in self.shapes:
+            return
+        self._place(Shape(junction, ()))
+        for source in sources:
+            self._arrow(replace(arrow, source=source, target=junction, text="", note=None, tags=()))
+        count = f"{len(sources)} × {len(targets)} links"
+        for i, target in enumerate(targets):
+            if i == 0:
+                self._arrow(replace(arrow, source=junction, target=target, text=f"{arrow.text} ({count})"))
+            else:
+                self._arrow(replace(arrow, source=junction, target=target, text="", note=None, tags=()))
+
+    def _label_once(self, labelled: dict[tuple[int, tuple[str, ...]], list[int]]) -> None:
+        """A links entry drawn as more than GROUP_AT arrows alike (one balancer to twenty
+        servers, or every web server to every application server, drawn with --expand)
+        labels its first arrow only, with their count: "http:8000 (2,304 links)". Each label takes
+        room in the layout, and 2,304 of them made a drawing 135,000 points tall."""
+        for (_, lines), places in labelled.items():
+            if len(places) <= GROUP_AT or not lines:
+                continue
+            first = self.arrows[places[0]]
+            self.arrows[places[0]] = replace(first, text=f"{first.text} ({len(places):,} links)")
+            for place in places[1:]:
+                self.arrows[place] = replace(self.arrows[place], text="", note=None, tags=())
 
     def _replication(self) -> None:
         for replica_id, replica in self.topology.components.items():
