@@ -76,8 +76,31 @@ def test_every_source_to_every_target_goes_through_a_junction() -> None:
     assert source.count("shape=point") == 1
     assert source.count('-> "_links-3" ') == 8 and source.count('"_links-3" -> ') == 8
     assert source.count("arrowhead=none") == 8  # the arrows point at the targets, not at the junction
-    assert source.count('label="http:8000 (8 × 8 links)"') == 1 and source.count('label="http:8000') == 1
+    assert source.count('label="http:8000 (64 links)"') == 1 and source.count('label="http:8000') == 1
     assert "_links" not in diagram_source(loads(text, "mesh.yaml"))  # grouped: one arrow from group to group
+
+
+def test_an_entry_whose_targets_speak_different_protocols_is_no_junction() -> None:
+    # protocol left out: each target speaks its own, and each arrow says which
+    text = ("archdoc: 1\ntitle: Mixed\ncomponents:\n  user: {kind: client}\n"
+            + "".join(f"  app-{i}: {{kind: app_server}}\n" for i in range(3))
+            + "  pg: {kind: database, software: postgresql}\n  redis: {kind: cache, software: redis}\n"
+            "  mc: {kind: cache, software: memcached}\nlinks:\n  - {from: user, to: [app-0, app-1, app-2]}\n"
+            "  - {from: [app-0, app-1, app-2], to: [pg, redis, mc]}\n")
+    source = diagram_source(loads(text, "mixed.yaml"))
+    assert "_links" not in source
+    assert source.count("label=postgresql") == 3 and source.count("label=redis") == 3
+    assert source.count("label=memcached") == 3
+
+
+def test_a_count_is_of_links_not_of_arrows() -> None:
+    # eight alike web servers (one box) and four others behind one balancer: five arrows, twelve links
+    nginx = ", ".join(f"nginx-{i:02d}" for i in range(1, 9))
+    others = ", ".join(f"other-{i}" for i in range(4))
+    text = web_farm(8).replace(f"to: [{nginx}]", f"to: [{nginx}, {others}]").replace(
+        "links:\n", "".join(f"  other-{i}: {{kind: web_server, software: apache}}\n" for i in range(4)) + "links:\n")
+    source = diagram_source(loads(text, "farm.yaml"))
+    assert source.count("lb -> ") == 5 and source.count('label="http:80 (12 links)"') == 1
 
 
 def test_fewer_alike_servers_than_the_threshold_are_drawn_each() -> None:

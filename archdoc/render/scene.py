@@ -308,7 +308,9 @@ class Scene:
         An entry linking every one of several sources to every one of several targets
         goes through a junction (see ``_meshes``)."""
         done: set[tuple[object, ...]] = set()
-        labelled: dict[tuple[int, tuple[str, ...]], list[int]] = {}  # (links entry, label) -> its arrows
+        # per links entry and kind of link (its label): the flows, and the arrows drawn for them
+        flows: dict[tuple[object, ...], int] = {}
+        labelled: dict[tuple[object, ...], list[int]] = {}
         meshes = self._meshes()
         for flow in self.topology.flows:
             link = flow.link
@@ -318,8 +320,10 @@ class Scene:
             source_cluster = self.topology.components[link.source]
             standby = standby or (isinstance(source_cluster, ClusterSpec) and source_cluster.mode == "active_passive"
                                   and flow.source != source_cluster.members[0])
-            seen = (self.layout.drawn_as(flow.source), self.layout.drawn_as(flow.target), link.protocol, link.port,
-                    link.access, link.label, link.backup, link.encrypted, standby, flow.source in self.topology.clients)
+            kind = (link.protocol, link.port, link.access, link.label, link.backup, link.encrypted, standby,
+                    flow.source in self.topology.clients)
+            flows[(link.entry, *kind)] = flows.get((link.entry, *kind), 0) + 1
+            seen = (self.layout.drawn_as(flow.source), self.layout.drawn_as(flow.target), *kind)
             if seen in done:
                 continue
             done.add(seen)
@@ -346,30 +350,38 @@ class Scene:
             else:
                 drawn = self._arrow(arrow)
             if drawn is not None:
-                labelled.setdefault((link.entry, arrow.lines), []).append(drawn)
-        self._label_once(labelled)
+                labelled.setdefault((link.entry, *kind), []).append(drawn)
+        for key, places in labelled.items():
+            self._label_once(places, flows[key])
 
-    def _meshes(self) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    def _meshes(self) -> dict[int, tuple[tuple[str, ...], tuple[str, ...], int]]:
         """The links entries drawn as every one of two or more nodes to every one of two or
-        more, past GROUP_AT arrows, all alike (no firewall in front, no standby member):
-        each entry's sources and targets as drawn. Those go through a junction, a dot
-        where the sources' arrows meet and the targets' leave: 48 web servers each to 48
-        application servers are 96 arrows, not 2,304 that run 95,000 points tall."""
+        more, past GROUP_AT arrows, all alike (one protocol, no firewall in front, no standby
+        member): each entry's sources and targets as drawn, and its number of flows. Those go
+        through a junction, a dot where the sources' arrows meet and the targets' leave: 48
+        web servers each to 48 application servers are 96 arrows, not 2,304 that ran 95,000
+        points tall."""
         drawn_as, clusters = self.layout.drawn_as, self.topology.components
         pairs: dict[int, set[tuple[str, str]]] = {}
+        kinds: dict[int, tuple[object, ...]] = {}  # the one kind of link (label) of each entry
+        flows: dict[int, int] = {}
         unfit: set[int] = set()
         for flow in self.topology.flows:
-            entry = flow.link.entry
+            link = flow.link
+            entry = link.entry
             if entry in unfit:
                 continue
             source, target = drawn_as(flow.source), drawn_as(flow.target)
             standby = any(isinstance(c, ClusterSpec) and c.mode == "active_passive"
-                          for c in (clusters[flow.link.source], clusters[flow.link.target]))
+                          for c in (clusters[link.source], clusters[link.target]))
+            kind = (link.protocol, link.port, link.access, link.label, link.backup, link.encrypted)
             if source is None or target is None or standby or flow.source in self.topology.clients \
+                    or kinds.setdefault(entry, kind) != kind \
                     or self.layout.firewall_in_front(flow.source, flow.target) is not None:
                 unfit.add(entry)
             else:
                 pairs.setdefault(entry, set()).add((source, target))
+                flows[entry] = flows.get(entry, 0) + 1
         meshes = {}
         for entry, drawn in pairs.items():
             if entry in unfit or len(drawn) <= GROUP_AT:
@@ -378,7 +390,7 @@ class Scene:
             targets = tuple(dict.fromkeys(t for _, t in sorted(drawn, key=self._order)))
             if len(sources) > 1 and len(targets) > 1 and len(drawn) == len(sources) * len(targets) \
                     and not set(sources) & set(targets):
-                meshes[entry] = (sources, targets)
+                meshes[entry] = (sources, targets, flows[entry])
         return meshes
 
     def _order(self, pair: tuple[str, str]) -> tuple[int, int]:
@@ -390,34 +402,33 @@ class Scene:
     def _positions(self) -> dict[str, int]:
         return {c: i for i, c in enumerate(self.topology.components)}
 
-    def _through_junction(self, flow: Flow, arrow: Arrow, sources: tuple[str, ...], targets: tuple[str, ...]) -> None:
+    def _through_junction(self, flow: Flow, arrow: Arrow, sources: tuple[str, ...], targets: tuple[str, ...],
+                          flows: int) -> None:
         """The arrows of a mesh's entry, drawn once for the entry: each source to the
-        junction, the junction to each target, the first of those labelled with the count."""
+        junction, the junction to each target, the first of those labelled with the
+        number of links the entry makes."""
         junction = f"{JUNCTION}{flow.link.entry}"
         if junction in self.shapes:
             return
         self._place(Shape(junction, ()))
         for source in sources:
             self._arrow(replace(arrow, source=source, target=junction, text="", note=None, tags=()))
-        count = f"{len(sources)} × {len(targets)} links"
         for i, target in enumerate(targets):
             if i == 0:
-                self._arrow(replace(arrow, source=junction, target=target, text=f"{arrow.text} ({count})"))
+                self._arrow(replace(arrow, source=junction, target=target, text=f"{arrow.text} ({flows:,} links)"))
             else:
                 self._arrow(replace(arrow, source=junction, target=target, text="", note=None, tags=()))
 
-    def _label_once(self, labelled: dict[tuple[int, tuple[str, ...]], list[int]]) -> None:
-        """A links entry drawn as more than GROUP_AT arrows alike (one balancer to twenty
-        servers, or every web server to every application server, drawn with --expand)
-        labels its first arrow only, with their count: "http:8000 (2,304 links)". Each label takes
-        room in the layout, and 2,304 of them made a drawing 135,000 points tall."""
-        for (_, lines), places in labelled.items():
-            if len(places) <= GROUP_AT or not lines:
-                continue
-            first = self.arrows[places[0]]
-            self.arrows[places[0]] = replace(first, text=f"{first.text} ({len(places):,} links)")
-            for place in places[1:]:
-                self.arrows[place] = replace(self.arrows[place], text="", note=None, tags=())
+    def _label_once(self, places: list[int], flows: int) -> None:
+        """A links entry drawn as more than GROUP_AT arrows of one kind (a balancer to
+        twenty servers, drawn with --expand) labels the first only, with the number of
+        links they stand for: "http:80 (20 links)". Each label takes room in the layout."""
+        if len(places) <= GROUP_AT or not self.arrows[places[0]].lines:
+            return
+        first = self.arrows[places[0]]
+        self.arrows[places[0]] = replace(first, text=f"{first.text} ({flows:,} links)")
+        for place in places[1:]:
+            self.arrows[place] = replace(self.arrows[place], text="", note=None, tags=())
 
     def _replication(self) -> None:
         for replica_id, replica in self.topology.components.items():
