@@ -9,7 +9,6 @@ so that ``render`` can start the PDF's process before it.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -199,17 +198,16 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
     3 a time-out or an internal error. Over several specs, the worst of them.
     """
-    # The cycle collector off for the rest of the process: what the command makes lives to
-    # its end, and each collection (after a spec; at exit) would walk all of it again to
-    # find no cycle (a sixth of a second at 50,000 components). The process ends with the work.
-    gc.disable()
-    from archdoc.check import check_paths, run_exit_status
-    from archdoc.check.formats import format_run
+    from archdoc.limits import collector_off_for_good
 
-    outcomes = check_paths(paths, max_bytes, timeout, only_specs)
-    echo_problems(p for outcome in outcomes for p in outcome.problems)
-    echo_problems(w for outcome in outcomes if outcome.analysis for w in outcome.analysis.warnings)
-    formatted = format_run(outcomes, output_format, quiet)
+    with collector_off_for_good():  # what the command makes lives to its end
+        from archdoc.check import check_paths, run_exit_status
+        from archdoc.check.formats import format_run
+
+        outcomes = check_paths(paths, max_bytes, timeout, only_specs)
+        echo_problems(p for outcome in outcomes for p in outcome.problems)
+        echo_problems(w for outcome in outcomes if outcome.analysis for w in outcome.analysis.warnings)
+        formatted = format_run(outcomes, output_format, quiet)
     if output_format == "text":
         from archdoc.check.text import colourize
 

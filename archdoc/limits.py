@@ -54,3 +54,19 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextmanager
+def collector_off_for_good() -> Iterator[None]:
+    """The cycle collector off in the block, and what the block made left out of every
+    later collection (``gc.freeze``): for a command whose results live to its end. A
+    collection after the block, or the one at the process's exit, would walk all of it
+    again to find no cycle: a sixth of a second at 50,000 components. The collector is
+    on again after the block, for what comes next in the process (tests run commands in
+    theirs)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()

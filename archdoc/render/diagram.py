@@ -289,7 +289,7 @@ def _drawn(topology: Topology, direction: str, marks: Marks, expand: bool, theme
 
 _IMAGE = re.compile(
     r'<image xlink:href="([^"]+)" width="([\d.]+)px" height="([\d.]+)px" '
-    r'preserveAspectRatio="([^"]*)" x="([-\d.]+)" y="([-\d.]+)"/>'
+    r'preserveAspectRatio="([^"]*)" x="([-+\d.e]+)" y="([-+\d.e]+)"/>'  # past a million points, dot writes 1.8e+06
 )
 
 

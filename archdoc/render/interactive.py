@@ -360,15 +360,16 @@ def _style(hovers: Mapping[str, Iterable[str]], origins: Mapping[str, str], widt
 
 
 # --- the allow-list ------------------------------------------------------------------------
+# Numbers as dot writes them, in exponent notation too past a million points (1.8e+06)
 _VALUE = {
-    "number": r"-?\d+(?:\.\d+)?(?:px|pt)?",
-    "numbers": r"[-\d., ]*",
-    "path": r"[-\d., MCLZHVmclzhv]*",
+    "number": r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?(?:px|pt)?",
+    "numbers": r"[-+\d.,e ]*",
+    "path": r"[-+\d.,e MCLZHVmclzhv]*",
     "colour": r"#[0-9A-Fa-f]{3,8}|[a-z]+",
     "id": ELEMENT_ID + r"|[A-Za-z][A-Za-z0-9_-]*",
     "ids": rf"(?:{ELEMENT_ID})(?: {ELEMENT_ID})*",
     "words": r"[A-Za-z][A-Za-z ,-]*",
-    "transform": r"(?:(?:scale|rotate|translate)\([-\d. ]+\) ?)+",
+    "transform": r"(?:(?:scale|rotate|translate)\([-+\d.e ]+\) ?)+",
     "fragment": r"#[A-Za-z0-9_-]+",
     "picture": r"data:image/png;base64,[A-Za-z0-9+/=]+",
     "any": r"[^\x00-\x08\x0b\x0c\x0e-\x1f]*",

@@ -7,7 +7,6 @@ folder: no network, no other local file, no redirect.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -61,13 +60,12 @@ def write_pdf(html: str, folder: Path, target: Path) -> None:
 @cache
 def warm_up() -> None:
     """Load what WeasyPrint loads on its first document (its stylesheets, the report's
-    fonts in every style they take) by writing a tiny one: done before forking workers,
-    each of them starts warm, and by the PDF's process of a single spec while it waits
-    for the page (a tenth of a second off the PDF of a small report)."""
-    with tempfile.TemporaryDirectory() as folder:
-        write_pdf('<!DOCTYPE html><html><head><style>@page { size: A4; } '
-                  'body { font-family: "DejaVu Sans", sans-serif; } '
-                  'code { font-family: "DejaVu Sans Mono", monospace; }</style></head>'
-                  "<body><h1>archdoc</h1><p>warm <b>up</b> <i>fonts</i> <code>code</code></p>"
-                  "<table><tr><th>x</th><td>y</td></tr></table></body></html>",
-                  Path(folder), Path(folder) / "warm.pdf")
+    fonts in every style they take) by laying out a tiny one, kept in memory: done before
+    forking workers, each of them starts warm, and by the PDF's process of a single spec
+    while it waits for the page (a tenth of a second off the PDF of a small report)."""
+    HTML(string='<!DOCTYPE html><html><head><style>@page { size: A4; } '
+                'body { font-family: "DejaVu Sans", sans-serif; } '
+                'code { font-family: "DejaVu Sans Mono", monospace; }</style></head>'
+                "<body><h1>archdoc</h1><p>warm <b>up</b> <i>fonts</i> <code>code</code></p>"
+                "<table><tr><th>x</th><td>y</td></tr></table></body></html>",
+         url_fetcher=OutputFolderFetcher(BASE)).write_pdf(font_config=_fonts())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -40,6 +40,7 @@ from archdoc.wording import article, verb
 _COMPONENT = TypeAdapter(Component)
 _COMPONENTS = TypeAdapter(dict[str, Component])
 _LINKS = TypeAdapter(list[LinkEntry])
+NAMED_OTHERS = 5  # components a message names in a list of them (a shared label, a cycle); past that, "N more"
 HINTS = MAX_PROBLEMS  # did-you-mean searches per spec: no more problems than these are shown
 MAX_LINKS = 300_000  # (from, to) pairs once lists are expanded: 500 web servers each to 500 application servers make 250,000
 _ID = re.compile(ID_PATTERN)
@@ -63,6 +64,7 @@ class _Checker:
         self.kinds: dict[str, Kind | None] = {}  # every id the spec defines -> its kind (None if unreadable)
         self.hints_left = HINTS
         self.targets: dict[str, tuple[bool, str]] = {}  # see target_facts
+        self.warnings: list[InputProblem] = []
 
     def hint(self, unknown: str) -> str:
         """' (did you mean ...?)' for the first HINTS unknown ids only: each search goes
@@ -72,6 +74,10 @@ class _Checker:
 
     def problem(self, path: FieldPath, message: str, prefer_key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, prefer_key))
+
+    def warn(self, path: FieldPath, message: str) -> None:
+        """What is legal but likely a mistake: said, and the spec still rendered."""
+        self.warnings.append(self.source.problem(path, f"warning: {message}"))
 
     # --- parts ----------------------------------------------------------------------
     def header(self) -> Header | None:
@@ -143,11 +149,11 @@ class _Checker:
             if isinstance(component, Database):
                 self.database(path, component)
             elif isinstance(component, Firewall):
-                for i, ref in enumerate(component.protects):
+                for i, ref in self.once_each(component_id, "protects", component.protects):
                     self.hostless(path + ("protects", i), ref, "a firewall protects",
                                   "protect the server it runs on")
             elif isinstance(component, Monitoring):
-                for i, ref in enumerate(component.for_):
+                for i, ref in self.once_each(component_id, "for_", component.for_):
                     at = path + ("for", i)
                     if self.kinds.get(ref) == Kind.SERVER:
                         self.problem(at, f"{q(ref)} is a server: an agent watches a server by running "
@@ -177,14 +183,35 @@ class _Checker:
         if db.replica_of is not None:
             self.refer(path + ("replica_of",), db.replica_of, (Kind.DATABASE,), "replica_of must name a database")
 
+    def listed_once(self, path: FieldPath, refs: list[str]) -> Iterator[tuple[int, str]]:
+        """Each place and id of a list of ids, but for a repeat, which is a problem said
+        here (found with a set, not list.index(): a cluster of 30,000 took minutes)."""
+        listed: set[str] = set()
+        for i, ref in enumerate(refs):
+            if ref in listed:
+                self.problem(path + (i,), f"{q(ref)} is listed twice")
+                continue
+            listed.add(ref)
+            yield i, ref
+
+    def once_each(self, component_id: str, field: str, refs: list[str]) -> list[tuple[int, str]]:
+        """Each place and id of a firewall's ``protects`` or an agent's ``for``; a repeat is
+        warned of and dropped from the component (the report said "protects s1, s2 and s1")."""
+        kept: dict[str, int] = {}
+        for i, ref in enumerate(refs):
+            if ref in kept:
+                name = "for" if field == "for_" else field
+                self.warn(("components", component_id, name, i), f"{q(ref)} is listed twice in {component_id}'s "
+                                                                 f"{name}; list it once")
+            else:
+                kept[ref] = i
+        if len(kept) < len(refs):
+            self.components[component_id] = self.components[component_id].model_copy(update={field: list(kept)})
+        return [(i, ref) for ref, i in kept.items()]
+
     def cluster(self, path: FieldPath, cluster: Cluster) -> None:
         kinds: set[Kind] = set()
-        listed: set[str] = set()  # a set, not members.index(): a cluster of 30,000 would take minutes
-        for i, member in enumerate(cluster.members):
-            if member in listed:
-                self.problem(path + ("members", i), f"{q(member)} is listed twice")
-                continue
-            listed.add(member)
+        for i, member in self.listed_once(path + ("members",), cluster.members):
             if not self.refer(path + ("members", i), member, None, ""):
                 continue
             kind = self.kinds[member]
@@ -200,16 +227,21 @@ class _Checker:
         parent = {i: c.replica_of for i, c in self.components.items()
                   if isinstance(c, Database) and c.replica_of in self.components}
         reported: set[str] = set()
+        walked: set[str] = set()  # what an earlier walk went through: its cycle, if any, is reported
         for start in parent:
-            chain, current = [], start
-            while current in parent and current not in chain:
-                chain.append(current)
+            chain: dict[str, int] = {}  # each database of this walk -> its place in it
+            current = start
+            while current in parent and current not in chain and current not in walked:
+                chain[current] = len(chain)
                 current = parent[current]
-            if current in chain and current not in reported:
-                cycle = chain[chain.index(current):]
+            walked.update(chain)
+            if current in chain and current not in reported:  # (each walk once: a chain of 8,000 took minutes)
+                cycle = list(chain)[chain[current]:]
                 reported.update(cycle)
+                shown = cycle if len(cycle) <= NAMED_OTHERS + 1 else \
+                    cycle[:NAMED_OTHERS] + [f"... {len(cycle) - NAMED_OTHERS - 1:,} more", cycle[-1]]
                 self.problem(("components", current, "replica_of"),
-                             "replica_of goes round in a cycle (" + " -> ".join(cycle + [current]) +
+                             "replica_of goes round in a cycle (" + " -> ".join(shown + [current]) +
                              "); one of them must be the primary")
 
     def dns(self, header: Header) -> list[DnsRecord]:
@@ -339,14 +371,17 @@ class _Checker:
                 continue
             label = self.components[ids[0]].label or ids[0]
             for component_id in ids:
-                others = ", ".join(i for i in ids if i != component_id)
+                others = ", ".join([i for i in ids[:NAMED_OTHERS + 1] if i != component_id][:NAMED_OTHERS])
+                if len(ids) - 1 > NAMED_OTHERS:  # each warning naming all others: 8,000 alike took 11 s
+                    others += f" and {len(ids) - 1 - NAMED_OTHERS:,} more"
                 path: FieldPath = ("components", component_id)
                 if self.components[component_id].label is not None:
                     path = (*path, "label")
                 line, column = self.source.position(path, prefer_key=len(path) == 2)
                 warnings.append(InputProblem(
                     self.source.file, line, column, "",
-                    f"warning: {component_id} has the label {label!r}, as {others} {verb(len(ids) - 1, 'do')}: "
+                    f"warning: {component_id} has the label {label!r}, as {others} "
+                    f"{verb(len(ids) - 1, 'do')}: "
                     f"the report names them as 'label (id)'; give each its own label"))
         return warnings
 
@@ -396,5 +431,5 @@ def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
         file=source.file,
         positions=MappingProxyType(dict(positions)),
         accepted=tuple(accepted),
-        warnings=tuple(checker.label_warnings()),
+        warnings=tuple(checker.warnings + checker.label_warnings()),
     )
