@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from archdoc.explain.naming import name as name_of
 from archdoc.model import Topology
@@ -89,6 +90,24 @@ class Arrow:
     @property
     def lines(self) -> tuple[str, ...]:
         return tuple(line for line in (self.text, self.note, *self.tags) if line)
+
+    def unlabelled(self, source: str | None = None, target: str | None = None) -> Arrow:
+        """The same arrow with no label (between other ends, when given)."""
+        return replace(self, source=source or self.source, target=target or self.target, text="", note=None, tags=())
+
+
+class LinkKind(NamedTuple):
+    """What sets apart the arrows of a flow besides their ends: what their label says
+    and how they look. Equal to the plain tuple of its fields (by which flows are counted)."""
+
+    protocol: str
+    port: int | None
+    access: str | None
+    label: str | None
+    backup: bool
+    encrypted: bool
+    standby: bool  # to or from an active-passive cluster's standby member
+    from_client: bool
 
 
 class Scene:
@@ -307,11 +326,9 @@ class Scene:
         flows between two groups (500 by 500 servers: 250,000) are looked at once each.
         An entry linking every one of several sources to every one of several targets
         goes through a junction (see ``_meshes``)."""
-        done: set[tuple[object, ...]] = set()
-        # per links entry and kind of link (its label): the flows, and the arrows drawn for them
-        flows: dict[tuple[object, ...], int] = {}
-        labelled: dict[tuple[object, ...], list[int]] = {}
-        meshes = self._meshes()
+        flows: dict[tuple[int, tuple[object, ...]], int] = {}  # (links entry, kind of link): how many flows
+        # (drawn source, drawn target, kind of link): its first flow, and the kind
+        drawn: dict[tuple[str | None, str | None, tuple[object, ...]], tuple[Flow, LinkKind]] = {}
         for flow in self.topology.flows:
             link = flow.link
             target_cluster = self.topology.components[link.target]
@@ -320,77 +337,80 @@ class Scene:
             source_cluster = self.topology.components[link.source]
             standby = standby or (isinstance(source_cluster, ClusterSpec) and source_cluster.mode == "active_passive"
                                   and flow.source != source_cluster.members[0])
+            # a plain tuple, made for every flow; a LinkKind only for a pair drawn
             kind = (link.protocol, link.port, link.access, link.label, link.backup, link.encrypted, standby,
                     flow.source in self.topology.clients)
-            flows[(link.entry, *kind)] = flows.get((link.entry, *kind), 0) + 1
-            seen = (self.layout.drawn_as(flow.source), self.layout.drawn_as(flow.target), *kind)
-            if seen in done:
-                continue
-            done.add(seen)
+            counted = (link.entry, kind)
+            flows[counted] = flows.get(counted, 0) + 1
+            pair = (self.layout.drawn_as(flow.source), self.layout.drawn_as(flow.target), kind)
+            if pair not in drawn:
+                drawn[pair] = (flow, LinkKind(*kind))
+        meshes = self._meshes(drawn, flows)
+        labelled: dict[tuple[int, tuple[object, ...]], list[int]] = {}  # (links entry, kind): the arrows drawn
+        for flow, looks in drawn.values():
+            link, standby = flow.link, looks.standby
             text = f"{link.protocol}:{link.port}" if link.port else link.protocol
             if link.access in ("read", "write"):
                 text += f" ({link.access})"
             tags = []
             if link.backup or standby:
                 tags.append("backup" if link.backup else "standby")
-            warning = flow.source in self.topology.clients and not link.encrypted and bool(self.marks.plain_entries)
+            warning = looks.from_client and not link.encrypted and bool(self.marks.plain_entries)
             if warning:
                 tags.append("plain text")
             arrow = Arrow(flow.source, flow.target, text, ENCRYPTED if link.encrypted else PLAIN, link.label or None,
                           tuple(tags), link.backup or standby, warning)
-            firewall = self.layout.firewall_in_front(flow.source, flow.target)
             mesh = meshes.get(link.entry)
             if mesh is not None:
                 self._through_junction(flow, arrow, *mesh)
                 continue
+            firewall = self.layout.firewall_in_front(flow.source, flow.target)
             if firewall is not None:
-                drawn = self._arrow(Arrow(flow.source, firewall, arrow.text, arrow.look, arrow.note, arrow.tags,
+                place = self._arrow(Arrow(flow.source, firewall, arrow.text, arrow.look, arrow.note, arrow.tags,
                                           arrow.dashed, arrow.warning))
                 self._arrow(Arrow(firewall, flow.target, "", arrow.look, dashed=arrow.dashed, warning=arrow.warning))
             else:
-                drawn = self._arrow(arrow)
-            if drawn is not None:
-                labelled.setdefault((link.entry, *kind), []).append(drawn)
+                place = self._arrow(arrow)
+            if place is not None:
+                labelled.setdefault((link.entry, looks), []).append(place)
         for key, places in labelled.items():
             self._label_once(places, flows[key])
 
-    def _meshes(self) -> dict[int, tuple[tuple[str, ...], tuple[str, ...], int]]:
+    def _meshes(self, drawn: dict[tuple[str | None, str | None, tuple[object, ...]], tuple[Flow, LinkKind]],
+                flows: dict[tuple[int, tuple[object, ...]], int]) -> dict[int, tuple[tuple[str, ...], tuple[str, ...], int]]:
         """The links entries drawn as every one of two or more nodes to every one of two or
-        more, past GROUP_AT arrows, all alike (one protocol, no firewall in front, no standby
-        member): each entry's sources and targets as drawn, and its number of flows. Those go
-        through a junction, a dot where the sources' arrows meet and the targets' leave: 48
-        web servers each to 48 application servers are 96 arrows, not 2,304 that ran 95,000
-        points tall."""
-        drawn_as, clusters = self.layout.drawn_as, self.topology.components
-        pairs: dict[int, set[tuple[str, str]]] = {}
-        kinds: dict[int, tuple[object, ...]] = {}  # the one kind of link (label) of each entry
-        flows: dict[int, int] = {}
+        more, past GROUP_AT arrows, all of one kind (one protocol, no firewall in front, no
+        standby member, not from the clients): each entry's sources and targets as drawn,
+        and its number of flows. Those go through a junction, a dot where the sources'
+        arrows meet and the targets' leave: 48 web servers each to 48 application servers
+        are 96 arrows, not 2,304 that ran 95,000 points tall. ``drawn`` is ``_links``' pairs
+        of drawn nodes, each looked at once."""
+        clusters = self.topology.components
+        pairs: dict[int, list[tuple[str, str]]] = {}
+        kinds: dict[int, LinkKind] = {}  # the one kind of link of each entry
         unfit: set[int] = set()
-        for flow in self.topology.flows:
+        for (source, target, _), (flow, kind) in drawn.items():
             link = flow.link
-            entry = link.entry
-            if entry in unfit:
+            if link.entry in unfit:
                 continue
-            source, target = drawn_as(flow.source), drawn_as(flow.target)
             standby = any(isinstance(c, ClusterSpec) and c.mode == "active_passive"
                           for c in (clusters[link.source], clusters[link.target]))
-            kind = (link.protocol, link.port, link.access, link.label, link.backup, link.encrypted)
-            if source is None or target is None or standby or flow.source in self.topology.clients \
-                    or kinds.setdefault(entry, kind) != kind \
+            # an end that is not drawn (None), or a standby member: drawn one by one
+            if source is None or target is None or standby or kind.from_client \
+                    or kinds.setdefault(link.entry, kind) != kind \
                     or self.layout.firewall_in_front(flow.source, flow.target) is not None:
-                unfit.add(entry)
+                unfit.add(link.entry)
             else:
-                pairs.setdefault(entry, set()).add((source, target))
-                flows[entry] = flows.get(entry, 0) + 1
+                pairs.setdefault(link.entry, []).append((source, target))
         meshes = {}
-        for entry, drawn in pairs.items():
-            if entry in unfit or len(drawn) <= GROUP_AT:
+        for entry, ends in pairs.items():
+            if entry in unfit or len(ends) <= GROUP_AT:
                 continue
-            sources = tuple(dict.fromkeys(s for s, _ in sorted(drawn, key=self._order)))
-            targets = tuple(dict.fromkeys(t for _, t in sorted(drawn, key=self._order)))
-            if len(sources) > 1 and len(targets) > 1 and len(drawn) == len(sources) * len(targets) \
+            sources = tuple(dict.fromkeys(s for s, _ in sorted(ends, key=self._order)))
+            targets = tuple(dict.fromkeys(t for _, t in sorted(ends, key=self._order)))
+            if len(sources) > 1 and len(targets) > 1 and len(ends) == len(sources) * len(targets) \
                     and not set(sources) & set(targets):
-                meshes[entry] = (sources, targets, flows[entry])
+                meshes[entry] = (sources, targets, flows[(entry, kinds[entry])])
         return meshes
 
     def _order(self, pair: tuple[str, str]) -> tuple[int, int]:
@@ -412,12 +432,11 @@ class Scene:
             return
         self._place(Shape(junction, ()))
         for source in sources:
-            self._arrow(replace(arrow, source=source, target=junction, text="", note=None, tags=()))
-        for i, target in enumerate(targets):
-            if i == 0:
-                self._arrow(replace(arrow, source=junction, target=target, text=f"{arrow.text} ({flows:,} links)"))
-            else:
-                self._arrow(replace(arrow, source=junction, target=target, text="", note=None, tags=()))
+            self._arrow(arrow.unlabelled(source=source, target=junction))
+        first, *others = targets
+        self._arrow(replace(arrow, source=junction, target=first, text=f"{arrow.text} ({flows:,} links)"))
+        for target in others:
+            self._arrow(arrow.unlabelled(source=junction, target=target))
 
     def _label_once(self, places: list[int], flows: int) -> None:
         """A links entry drawn as more than GROUP_AT arrows of one kind (a balancer to
@@ -428,7 +447,7 @@ class Scene:
         first = self.arrows[places[0]]
         self.arrows[places[0]] = replace(first, text=f"{first.text} ({flows:,} links)")
         for place in places[1:]:
-            self.arrows[place] = replace(self.arrows[place], text="", note=None, tags=())
+            self.arrows[place] = self.arrows[place].unlabelled()
 
     def _replication(self) -> None:
         for replica_id, replica in self.topology.components.items():
