@@ -75,9 +75,10 @@ class _Checker:
     def problem(self, path: FieldPath, message: str, prefer_key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, prefer_key))
 
-    def warn(self, path: FieldPath, message: str) -> None:
-        """What is legal but likely a mistake: said, and the spec still rendered."""
-        self.warnings.append(self.source.problem(path, f"warning: {message}"))
+    def warn(self, path: FieldPath, message: str, prefer_key: bool = False) -> None:
+        """What is legal but likely a mistake: said where it stands, and the spec still rendered."""
+        line, column = self.source.position(path, prefer_key)
+        self.warnings.append(InputProblem(self.source.file, line, column, "", f"warning: {message}"))
 
     # --- parts ----------------------------------------------------------------------
     def header(self) -> Header | None:
@@ -357,15 +358,14 @@ class _Checker:
         entry = software(component.software)
         return entry.protocol if entry and entry.protocol else "tcp"
 
-    def label_warnings(self) -> list[InputProblem]:
+    def shared_labels(self) -> None:
         """Two or more components showing one label: legal, but the diagram and the text
-        cannot tell them apart by it."""
+        cannot tell them apart by it (a warning)."""
         if not self.labels_shared():
-            return []
+            return
         by_label: dict[str, list[str]] = {}
         for component_id, component in self.components.items():
             by_label.setdefault((component.label or component_id).casefold(), []).append(component_id)
-        warnings = []
         for ids in by_label.values():
             if len(ids) < 2:
                 continue
@@ -377,13 +377,9 @@ class _Checker:
                 path: FieldPath = ("components", component_id)
                 if self.components[component_id].label is not None:
                     path = (*path, "label")
-                line, column = self.source.position(path, prefer_key=len(path) == 2)
-                warnings.append(InputProblem(
-                    self.source.file, line, column, "",
-                    f"warning: {component_id} has the label {label!r}, as {others} "
-                    f"{verb(len(ids) - 1, 'do')}: "
-                    f"the report names them as 'label (id)'; give each its own label"))
-        return warnings
+                self.warn(path, f"{component_id} has the label {label!r}, as {others} {verb(len(ids) - 1, 'do')}: "
+                                f"the report names them as 'label (id)'; give each its own label",
+                          prefer_key=len(path) == 2)
 
     def labels_shared(self) -> bool:
         """Whether two components show one label (ids are lower case and unique: only
@@ -416,6 +412,7 @@ def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
     accepted = checker.accepted(header) if header else []
     if checker.problems or header is None:
         raise SpecError(checker.problems)
+    checker.shared_labels()
     keys = source.keys
     positions: Mapping[str, tuple[int, int]] = {
         component_id: keys.get(("components", component_id)) or source.position(("components", component_id), True)
@@ -431,5 +428,5 @@ def build_topology(raw: dict[str, Any], source: SourceMap) -> Topology:
         file=source.file,
         positions=MappingProxyType(dict(positions)),
         accepted=tuple(accepted),
-        warnings=tuple(checker.warnings + checker.label_warnings()),
+        warnings=tuple(checker.warnings),
     )
