@@ -198,9 +198,9 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: Severity | None, 
     Exit status: 0 done; 1 a finding at or above --fail-on; 2 an input error;
     3 a time-out or an internal error. Over several specs, the worst of them.
     """
-    from archdoc.limits import collector_off_for_good
+    from archdoc.limits import collector_paused
 
-    with collector_off_for_good():  # what the command makes lives to its end
+    with collector_paused(keep=True):  # what the command makes lives to its end
         from archdoc.check import check_paths, run_exit_status
         from archdoc.check.formats import format_run
 

@@ -41,11 +41,14 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(keep: bool = False) -> Iterator[None]:
     """Python's cycle collector off in the block. Loading and analysing a large design makes
     hundreds of thousands of objects that stay alive, and the collector walks them again and
     again to find no cycle: a sixth of `check`'s time at 50,000 components. What a block
-    leaves as cyclic garbage is collected after it, by the collector switched on again."""
+    leaves as cyclic garbage is collected after it, by the collector switched on again.
+    With ``keep`` (a command whose results live to its end), what the block made is left
+    out of every later collection (``gc.freeze``): the one after the block, or at the
+    process's exit, would walk all of it again."""
     if not gc.isenabled():
         yield
         return
@@ -53,20 +56,6 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.enable()
-
-
-@contextmanager
-def collector_off_for_good() -> Iterator[None]:
-    """The cycle collector off in the block, and what the block made left out of every
-    later collection (``gc.freeze``): for a command whose results live to its end. A
-    collection after the block, or the one at the process's exit, would walk all of it
-    again to find no cycle: a sixth of a second at 50,000 components. The collector is
-    on again after the block, for what comes next in the process (tests run commands in
-    theirs)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
+        if keep:
+            gc.freeze()
         gc.enable()
