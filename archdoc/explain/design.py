@@ -95,19 +95,27 @@ def database_role(topology: Topology, db: str) -> str:
 
 def senders(topology: Topology, component_id: str) -> list[str]:
     """Who sends requests to a component, a firewall hop seen through to who sends through it."""
-    result: list[str] = []
+    return _walk_back(topology, component_id)[0]
+
+
+def _walk_back(topology: Topology, component_id: str) -> tuple[list[str], set[str]]:
+    """Links followed backwards from a component, through firewall hops (firewalls that
+    links lead into): who sends to it, and the hops on the way."""
+    found: list[str] = []
+    hops: set[str] = set()
     seen = {component_id}
-    queue = [f.source for f in topology.flows_into.get(component_id, ())]
+    queue = deque(f.source for f in topology.flows_into.get(component_id, ()))
     while queue:
-        source = queue.pop(0)
+        source = queue.popleft()
         if source in seen:
             continue
         seen.add(source)
         if topology.kind(source) == Kind.FIREWALL and topology.flows_into.get(source):
+            hops.add(source)
             queue.extend(f.source for f in topology.flows_into[source])
         else:
-            result.append(source)
-    return result
+            found.append(source)
+    return found, hops
 
 
 def hops_between(topology: Topology, source: str, target: str) -> list[str]:
@@ -115,7 +123,9 @@ def hops_between(topology: Topology, source: str, target: str) -> list[str]:
     each, the first link to the target itself, else to a firewall not crossed yet that
     leads on to it. One step at a time, each firewall asked once: a chain of 8,000
     firewalls overflowed Python's stack, and asked each step anew, took minutes."""
-    leading = _firewalls_leading_to(topology, target)
+    # the firewalls from which links lead to the target through firewalls only (a firewall
+    # is no target beyond a hop: beyond_firewalls never holds one)
+    leading = set() if topology.kind(target) == Kind.FIREWALL else _walk_back(topology, target)[1]
     hops: list[str] = []
     crossed = {source}
     current = source
@@ -130,21 +140,6 @@ def hops_between(topology: Topology, source: str, target: str) -> list[str]:
                 break
         else:  # no way on from here: the hops found so far
             return hops
-
-
-def _firewalls_leading_to(topology: Topology, target: str) -> set[str]:
-    """The firewalls from which links lead to ``target`` through firewalls only (those
-    whose ``beyond_firewalls`` holds it): the firewalls found walking links backwards."""
-    if topology.kind(target) == Kind.FIREWALL:
-        return set()
-    leading: set[str] = set()
-    queue = deque([target])
-    while queue:
-        for flow in topology.flows_into.get(queue.popleft(), ()):
-            if flow.source not in leading and topology.kind(flow.source) == Kind.FIREWALL:
-                leading.add(flow.source)
-                queue.append(flow.source)
-    return leading
 
 
 def through(topology: Topology, source: str, target: str) -> str:
