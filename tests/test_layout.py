@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -12,12 +13,13 @@ import pytest
 from pypdf import PdfReader
 
 from archdoc.errors import RenderError
+from archdoc.render.crossings import SVG, crossed_titles
 from archdoc.render.diagram import diagram_source, render_diagram
 from archdoc.render.layout import GROUP_AT, Layout
 from archdoc.render.marks import Marks
 from archdoc.render.report import MIN_SCALE, MM_PER_PX, diagram_page
 from archdoc.specfile import loads
-from tests.conftest import run
+from tests.conftest import ROOT, run
 
 
 def web_farm(webs: int, unmonitored: tuple[int, ...] = ()) -> str:
@@ -235,3 +237,24 @@ def test_a_certificate_held_for_a_component_on_a_server_is_drawn(tmp_path: Path)
     assert run("render", str(tmp_path / "c.yaml"), "-o", str(tmp_path / "out"), "--formats", "svg").exit_code == 0
     svg = (tmp_path / "out" / "c" / "diagram.svg").read_text()
     assert "TLS cert for" in svg and "www.example.com" in svg
+
+
+def test_an_arrow_across_a_box_title_is_found() -> None:
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><g id="c-web" class="cluster">'
+           '<path d="M0,-200C0,-200 300,-200 300,-200 300,0 0,0 0,-200"/>'
+           '<text text-anchor="middle" x="150" y="-180" font-size="17">web-01</text></g>'
+           '<g id="e1" class="edge"><path d="M-50,-185C50,-185 250,-185 350,-185"/></g>'
+           '<g id="e2" class="edge"><path d="M-50,-20C50,-20 250,-20 350,-20"/></g></svg>')
+    assert crossed_titles(svg) == {"c-web": 1}  # the arrow at its head, not the one below
+
+
+def test_no_arrow_crosses_a_box_title_in_the_course_task_2(tmp_path: Path) -> None:
+    """dot drew the write path and the replication through "web-01 ... SINGLE POINT OF
+    FAILURE"; that box is laid out again with its title at its foot."""
+    spec = ROOT / "specs" / "2-secured_and_monitored_web_infrastructure.yaml"
+    assert run("render", str(spec), "-o", str(tmp_path), "--formats", "svg").exit_code == 0
+    svg = (tmp_path / spec.stem / "diagram.svg").read_text()
+    assert not crossed_titles(svg)
+    web_01 = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("id") == "c-web-01")
+    box_ys = [float(y) for y in re.findall(r"-?[\d.]+,(-?[\d.]+)", web_01.find(f"{SVG}path").get("d"))]
+    assert float(web_01.find(f"{SVG}text").get("y")) > (min(box_ys) + max(box_ys)) / 2  # its title at its foot

@@ -37,6 +37,7 @@ from archdoc.model.components import Certificate
 from archdoc.model.kinds import Kind
 from archdoc.model.software import software
 from archdoc.render.canvas import ICON_ROOT, Box, Canvas, Cluster, Edge, Node, icon_class, nohtml, same_rank
+from archdoc.render.crossings import crossed_titles
 from archdoc.render.ids import element_id, icon_id
 from archdoc.render.layout import Layout
 from archdoc.render.marks import NO_MARKS, Marks
@@ -131,8 +132,10 @@ def icon_height(label: str) -> str:
 class _Drawing:
     """Builds the graph of one topology's Scene inside a Canvas."""
 
-    def __init__(self, topology: Topology, marks: Marks = NO_MARKS, expand: bool = False, theme: Theme = LIGHT) -> None:
+    def __init__(self, topology: Topology, marks: Marks = NO_MARKS, expand: bool = False, theme: Theme = LIGHT,
+                 titles_below: Collection[str] = ()) -> None:
         self.topology = topology
+        self.titles_below = titles_below  # element ids of the boxes whose title goes at their foot
         self.theme = theme
         self.styles = Styles.of(theme)
         self.scene = Scene(topology, marks, expand)
@@ -168,7 +171,7 @@ class _Drawing:
         if frame.what == CLUSTER:
             style = self.styles.group_box
             with Box(f"grp_{frame.id}", wide_lines(frame.lines),
-                     {**style, "id": element_id(frame.id), "margin": str(box_margin(frame, int(style["margin"])))}) as box:
+                     self._titled({**style, "id": element_id(frame.id), "margin": str(box_margin(frame, int(style["margin"])))})) as box:
                 self.draw_content(box, frame.content)
         elif frame.what == SERVERS:
             with Box(f"stk_{frame.id}", "", self.styles.stack_box):
@@ -184,8 +187,12 @@ class _Drawing:
             style.update(pencolor=self.theme.gap, penwidth="2")
         style["id"] = element_id(frame.id)
         style["margin"] = str(box_margin(frame, int(style["margin"])))
-        with Box(f"srv_{frame.id}", wide_lines(frame.lines), style) as box:
+        with Box(f"srv_{frame.id}", wide_lines(frame.lines), self._titled(style)) as box:
             self.draw_content(box, frame.content)
+
+    def _titled(self, style: dict[str, str]) -> dict[str, str]:
+        """A box's style, its title at its foot when an arrow crossed it at its head."""
+        return {**style, "labelloc": "b"} if style["id"] in self.titles_below else style
 
     def draw_content(self, box: Cluster | None, content: list[Shape | Frame | Beside]) -> None:
         for item in content:
@@ -266,7 +273,8 @@ def diagram_source_and_size(topology: Topology, direction: str = "LR", marks: Ma
     return source, len(drawing.nodes)
 
 
-def _drawn(topology: Topology, direction: str, marks: Marks, expand: bool, theme: Theme) -> tuple[str, _Drawing]:
+def _drawn(topology: Topology, direction: str, marks: Marks, expand: bool, theme: Theme,
+           titles_below: Collection[str] = ()) -> tuple[str, _Drawing]:
     graph_attr = {
         "fontsize": "26",
         "labelloc": "t",
@@ -281,7 +289,7 @@ def _drawn(topology: Topology, direction: str, marks: Marks, expand: bool, theme
     canvas = Canvas(name=nohtml(dot_text(topology.title, 80)), filename="diagram", direction=direction,
                      show=False, graph_attr=graph_attr, edge_attr={"fontsize": "14"},
                      node_attr={"fontsize": "16", **theme.node_attr()})
-    drawing = _Drawing(topology, marks, expand, theme)
+    drawing = _Drawing(topology, marks, expand, theme, titles_below)
     with canvas:
         drawing.draw()
     return canvas.source, drawing
@@ -457,7 +465,9 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
     """Draw ``diagram.png`` and a self-contained ``diagram.svg`` into ``out_dir``;
     ``meanwhile`` runs while dot lays the graph out (work that does not need the drawing).
 
-    One dot run lays the graph out and writes both. A drawing of more than
+    One dot run lays the graph out and writes both; a drawing with an arrow across a
+    box's title is laid out again with that title at the box's foot (the layout that
+    crosses fewer titles kept). A drawing of more than
     SINGLE_RUN_NODES nodes is laid out first alone (laying out is quick; rasterising is
     not): its size tells the PNG's dpi, lower when it is large, never under MIN_DPI; the
     SVG keeps every detail.
@@ -476,6 +486,18 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
         if nodes <= SINGLE_RUN_NODES:
             _run_dot(["-Tsvg", "-o", str(drawn_svg), "-Tpng", "-o", str(png)], graph, deadline, timeout, meanwhile)
             svg_text = drawn_svg.read_text(encoding="utf-8")
+            crossed = crossed_titles(svg_text)
+            if crossed:  # laid out again, those titles at their boxes' foot; the one crossing fewer kept
+                again, _ = _drawn(topology, direction, marks, expand, theme, titles_below=set(crossed))
+                if theme.background:
+                    again, made = light_icons(again, Path(work).resolve())
+                graph.write_text(again, encoding="utf-8")
+                other_svg, other_png = Path(work) / "again.svg", Path(work) / "again.png"
+                _run_dot(["-Tsvg", "-o", str(other_svg), "-Tpng", "-o", str(other_png)], graph, deadline, timeout)
+                other_text = other_svg.read_text(encoding="utf-8")
+                if sum(crossed_titles(other_text).values()) < sum(crossed.values()):
+                    svg_text = other_text
+                    other_png.replace(png)
         else:
             _run_dot(["-Tsvg", "-o", str(drawn_svg)], graph, deadline, timeout, meanwhile)
             svg_text = drawn_svg.read_text(encoding="utf-8")
