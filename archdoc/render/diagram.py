@@ -487,8 +487,9 @@ def render_diagram(topology: Topology, out_dir: Path, direction: str = "LR", tim
             _run_dot(["-Tsvg", "-o", str(drawn_svg), "-Tpng", "-o", str(png)], graph, deadline, timeout, meanwhile)
             svg_text = drawn_svg.read_text(encoding="utf-8")
             crossed = crossed_titles(svg_text)
-            if crossed:  # laid out again, those titles at their boxes' foot; the one crossing fewer kept
-                again, _ = _drawn(topology, direction, marks, expand, theme, titles_below=set(crossed))
+            movable = {box for box in crossed if not box.startswith("clust")}  # dot's own ids: boxes archdoc did not name
+            if movable:  # laid out again, those titles at their boxes' foot; the one crossing fewer kept
+                again, _ = _drawn(topology, direction, marks, expand, theme, titles_below=movable)
                 if theme.background:
                     again, made = light_icons(again, Path(work).resolve())
                 graph.write_text(again, encoding="utf-8")
