@@ -13,11 +13,12 @@ import pytest
 from pypdf import PdfReader
 
 from archdoc.errors import RenderError
-from archdoc.render.crossings import SVG, crossed_titles
+from archdoc.render.crossings import crossed_titles
 from archdoc.render.diagram import diagram_source, render_diagram
 from archdoc.render.layout import GROUP_AT, Layout
 from archdoc.render.marks import Marks
 from archdoc.render.report import MIN_SCALE, MM_PER_PX, diagram_page
+from archdoc.render.svg_geometry import SVG
 from archdoc.specfile import loads
 from tests.conftest import ROOT, run
 
@@ -255,6 +256,6 @@ def test_no_arrow_crosses_a_box_title_in_the_course_task_2(tmp_path: Path) -> No
     assert run("render", str(spec), "-o", str(tmp_path), "--formats", "svg").exit_code == 0
     svg = (tmp_path / spec.stem / "diagram.svg").read_text()
     assert not crossed_titles(svg)
-    web_01 = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("id") == "c-web-01")
-    box_ys = [float(y) for y in re.findall(r"-?[\d.]+,(-?[\d.]+)", web_01.find(f"{SVG}path").get("d"))]
-    assert float(web_01.find(f"{SVG}text").get("y")) > (min(box_ys) + max(box_ys)) / 2  # its title at its foot
+    web_01 = next(g for g in ET.fromstring(svg).iter(f"{{{SVG}}}g") if g.get("id") == "c-web-01")
+    box_ys = [float(y) for y in re.findall(r"-?[\d.]+,(-?[\d.]+)", web_01.find(f"{{{SVG}}}path").get("d"))]
+    assert float(web_01.find(f"{{{SVG}}}text").get("y")) > (min(box_ys) + max(box_ys)) / 2  # its title at its foot

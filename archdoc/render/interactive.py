@@ -34,10 +34,10 @@ from archdoc.model.components import Cluster, Database, Server
 from archdoc.model.software import software_name
 from archdoc.render.ids import ELEMENT_ID, element_id, finding_id, icon_id, tooltip_id
 from archdoc.render.layout import Layout
+from archdoc.render.svg_geometry import SVG, Box, extent
 from archdoc.render.text import printable
 from archdoc.rules import RULES, Analysis, Finding
 
-SVG = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"  # dot's; written as SVG 2's plain href
 
 ZOOM_STEPS = (50, 75, 100, 150, 200)  # per cent of the drawing's own size (the PNG's)
@@ -143,40 +143,6 @@ class _Facts:
 
 
 # --- geometry ---------------------------------------------------------------------------
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-Box = tuple[float, float, float, float]  # left, top, right, bottom
-
-
-def _extent(element: ET.Element) -> Box | None:
-    """The box an element of dot's SVG covers (text measured roughly: its size, not its font)."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for item in element.iter():
-        tag = item.tag.rpartition("}")[2]
-        if tag in ("path", "polygon", "polyline"):
-            numbers = [float(n) for n in _NUMBER.findall(item.get("d") or item.get("points") or "")]
-            xs += numbers[0::2]
-            ys += numbers[1::2]
-        elif tag in ("use", "image", "rect"):
-            x, y = float(item.get("x", 0)), float(item.get("y", 0))
-            xs += [x, x + float(item.get("width", 0))]
-            ys += [y, y + float(item.get("height", 0))]
-        elif tag == "ellipse":
-            cx, cy, rx, ry = (float(item.get(a, 0)) for a in ("cx", "cy", "rx", "ry"))
-            xs += [cx - rx, cx + rx]
-            ys += [cy - ry, cy + ry]
-        elif tag == "text":
-            x, y, size = float(item.get("x", 0)), float(item.get("y", 0)), float(item.get("font-size", 14))
-            width = 0.55 * size * len(item.text or "")
-            anchor = item.get("text-anchor", "start")
-            left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
-            xs += [left, left + width]
-            ys += [y - size, y + 0.25 * size]
-    if not xs or not ys:
-        return None
-    return min(xs), min(ys), max(xs), max(ys)
-
-
 def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -265,7 +231,7 @@ def interactive_diagram(svg_text: str, analysis: Analysis, layout: Layout | None
         for old in element.findall(f"{{{SVG}}}title"):
             element.remove(old)
     background = next((p for p in graph if p.tag == f"{{{SVG}}}polygon"), None)
-    whole = _extent(background) if background is not None else None
+    whole = extent(background) if background is not None else None
     whole = whole or (0.0, -height / scale, width / scale, 0.0)
 
     drawn_boxes: dict[str, Box] = {}
@@ -280,13 +246,13 @@ def interactive_diagram(svg_text: str, analysis: Analysis, layout: Layout | None
         if element.tag != f"{{{SVG}}}g" or component is None:
             continue
         is_box = element.get("class") == "cluster"
-        extent = _extent(element)
-        if extent is None:
+        covered = extent(element)
+        if covered is None:
             continue
         label = next((t for t in element if t.tag == f"{{{SVG}}}text"), None) if is_box else None
-        near = (_extent(label) or extent) if label is not None else extent
+        near = (extent(label) or covered) if label is not None else covered
         if element_name.startswith("c-"):
-            drawn_boxes[component] = extent
+            drawn_boxes[component] = covered
         hovers[component].append(element_name)
         members = facts.stands_for.get(component, [])
         if members:
@@ -298,7 +264,7 @@ def interactive_diagram(svg_text: str, analysis: Analysis, layout: Layout | None
         target = facts.first_finding(component)
         if target is not None:
             holder = ET.SubElement(element, f"{{{SVG}}}a", {"href": f"#{finding_id(target)}"})
-        holder.append(_ring(extent, 5.0 if is_box else 3.0, filled=not is_box))
+        holder.append(_ring(covered, 5.0 if is_box else 3.0, filled=not is_box))
         holder.extend(children)
         if component not in tips:
             tips[component] = _tooltip(tooltip_id(component), facts.lines(component), near, whole, scale, zoom)
